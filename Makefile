@@ -1,0 +1,108 @@
+# slipmat: one GNU make build for the host and for aarch64.
+#
+#   make                      build/<arch>/slipmat (debug: guards abort)
+#   make CROSS_COMPILE=aarch64-linux-gnu-
+#   make run                  boot the appliance in the emulator
+#   make test [SAN=address|undefined|thread]
+#   make format               apply .clang-format
+#
+# Start reading at fw/main.c.
+
+CROSS_COMPILE ?=
+CC := $(CROSS_COMPILE)gcc
+TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ARCH := $(firstword $(subst -, ,$(TRIPLET)))
+SAN ?=
+BUILD ?= debug
+OUT := build/$(ARCH)$(if $(SAN),-$(SAN))$(if $(filter release,$(BUILD)),-release)
+
+ifneq ($(CROSS_COMPILE),)
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
+else
+PKG_CONFIG := pkg-config
+endif
+PKGS := alsa libdrm libevdev
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla -Werror=implicit-function-declaration
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+OPT := -O2 -g
+ifeq ($(BUILD),release)
+DEFS := -DSLIPMAT_GUARD_ABORT=0
+else
+DEFS := -DSLIPMAT_GUARD_ABORT=1
+endif
+ifneq ($(SAN),)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SAN)
+ifeq ($(SAN),undefined)
+OPT += -fno-sanitize-recover=undefined
+endif
+endif
+
+CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread -lm
+
+SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
+OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
+
+.PHONY: all deps run test check unit-tests neon-tests e2e format clean bench fuzz
+all: $(OUT)/slipmat
+
+$(OUT)/slipmat: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# Unit tests: each tests/NAME.mk adds NAME to TESTS and says which sources
+# (NAME_SRCS) and libraries (NAME_LIBS) tests/test_NAME.c links with; one
+# binary per module, linked only with that module and its fakes.
+# NEON_TESTS lists the ones also run under qemu-aarch64 on the cross build.
+TESTS :=
+NEON_TESTS :=
+include $(sort $(wildcard tests/*.mk))
+
+define test_rule
+$(OUT)/tests/test_$(1): tests/test_$(1).c $$($(1)_SRCS:%.c=$(OUT)/obj/%.o)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS) -lcmocka -lpthread -lm
+endef
+$(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
+
+TEST_BINS := $(TESTS:%=$(OUT)/tests/test_%)
+NEON_BINS := $(NEON_TESTS:%=$(OUT)/tests/test_%)
+unit-tests: $(TEST_BINS)
+neon-tests: $(NEON_BINS)
+
+deps:
+	@sh tools/deps.sh
+
+# make test: install what is missing, build everything warnings-clean,
+# run the host unit tests, the NEON tests under qemu-aarch64 and the
+# emulator end-to-end test, and close with "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory WERROR=1 check
+
+check:
+	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- SAN= all neon-tests
+	@sh tools/testrun.sh $(OUT) $(if $(SAN),,build/aarch64)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/emu/run.sh $(OUT)/slipmat
+
+format:
+	clang-format -i $(SRCS) $(wildcard fw/*.h hal/*.h dsp/*.h gfx/*.h fonts/*.h tests/*.c tools/*.c tools/*/*.c)
+
+clean:
+	rm -rf build

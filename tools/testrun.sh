@@ -1,0 +1,63 @@
+#!/bin/sh
+# Run every test and close with one line: "N passed, N failed".
+#
+#   tools/testrun.sh HOSTOUT [ARMOUT]
+#
+# HOSTOUT/tests/test_* run on the host; ARMOUT/tests/test_* (the NEON
+# tests, cross-built) run under qemu-aarch64; then the emulator
+# end-to-end test when ARMOUT is given (sanitizer runs skip both).
+# cmocka's "[       OK ]" / "[  FAILED  ] name" lines and the end-to-end
+# test's "ok - ..." / "not ok - ..." lines are what gets counted; a binary
+# that dies without saying which test failed counts as one failure.
+set -u
+host=$1
+arm=${2:-}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+skipped=0
+
+count() { grep -c "$1" "$log" || true; }
+
+run() { # NAME COMMAND...
+	name=$1
+	shift
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(count '^\[       OK \]')
+	f=$(grep '^\[  FAILED  \]' "$log" | grep -vc 'test(s)' || true)
+	s=$(count '^\[  SKIPPED \]')
+	p=$((p + $(count '^ok - ')))
+	f=$((f + $(count '^not ok - ')))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "testrun: $name exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+for t in "$host"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run "$t" "$t"
+done
+
+if [ -n "$arm" ]; then
+	for t in "$arm"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run "$t (qemu-aarch64)" qemu-aarch64 -L /usr/aarch64-linux-gnu "$t"
+	done
+	if [ -x tests/e2e/emu.sh ] && [ "${SLIPMAT_SKIP_E2E:-0}" != 1 ]; then
+		run "emulator end-to-end" tests/e2e/emu.sh "$host/slipmat"
+	fi
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
