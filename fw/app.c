@@ -1,0 +1,423 @@
+/*
+ * app.c: start reading at app_init(). The loop's handlers are below it
+ * in the order the init registers them.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "log.h"
+#include "pid1.h"
+#include "testcard.h"
+
+static void on_signal(void *ctx, int fd, uint32_t events);
+static void on_tick(void *ctx, int fd, uint32_t events);
+static void on_flip(void *ctx, int index);
+static void on_touch(void *ctx, const struct touch_point *p);
+static void on_uevent(void *ctx, const struct uevent *ev);
+static int on_command(void *ctx, const char *cmd, struct ctl_reply *r);
+
+static int open_signals(struct app *a)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	/* Blocked in every thread created after this, the audio thread too. */
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -EINVAL;
+	signal(SIGPIPE, SIG_IGN);
+	a->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (a->signal_fd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		return -errno;
+	}
+	return loop_add(&a->loop, a->signal_fd, EPOLLIN, on_signal, a);
+}
+
+static int open_tick(struct app *a)
+{
+	struct itimerspec it = { .it_interval = { 0, 1000000000L / APP_FPS },
+				 .it_value = { 0, 1000000000L / APP_FPS } };
+
+	a->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (a->timer_fd < 0 || timerfd_settime(a->timer_fd, 0, &it, NULL) < 0) {
+		log_error("timerfd: %s", strerror(errno));
+		return -errno;
+	}
+	return loop_add(&a->loop, a->timer_fd, EPOLLIN, on_tick, a);
+}
+
+static void open_displays(struct app *a)
+{
+	int err;
+
+	a->displays.ops = a->board.backend == BOARD_BACKEND_SIM ? &display_sim_ops
+								: &display_drm_ops;
+	a->displays.on_flip = on_flip;
+	a->displays.ctx = a;
+	guard_window_begin("display setup");
+	err = a->displays.ops->open(&a->displays, &a->board, &a->arena, &a->loop);
+	guard_window_end();
+	if (err) {
+		log_error("no display: %s", a->displays.error[0] ? a->displays.error : strerror(-err));
+		return;
+	}
+	a->have_displays = 1;
+	if (a->displays.error[0])
+		log_warn("display: %s", a->displays.error);
+	for (int i = 0; i < a->displays.count; i++) {
+		const struct display *d = &a->displays.d[i];
+		log_info("display %d: %s %dx%d@%d rotation %d", d->index, d->name, d->mode_w,
+			 d->mode_h, d->refresh, d->rotation);
+	}
+}
+
+static void open_touch(struct app *a)
+{
+	struct touch_geometry geo[BOARD_MAX_DISPLAYS];
+	int n = a->displays.count, err;
+
+	for (int i = 0; i < n; i++) {
+		geo[i].native_w = a->displays.d[i].mode_w;
+		geo[i].native_h = a->displays.d[i].mode_h;
+		geo[i].rotation = a->displays.d[i].rotation;
+	}
+	a->touch.ops = a->board.backend == BOARD_BACKEND_SIM ? &touch_sim_ops : &touch_evdev_ops;
+	err = a->touch.ops->open(&a->touch, &a->board, geo, n, &a->loop, on_touch, a);
+	if (err) {
+		log_error("touch: %s", strerror(-err));
+		return;
+	}
+	a->have_touch = 1;
+}
+
+static void open_audio(struct app *a)
+{
+	const struct pcm_ops *ops =
+		a->board.backend == BOARD_BACKEND_SIM ? &pcm_wav_ops : &pcm_alsa_ops;
+	int err = audio_start(&a->audio, &a->board, &a->arena, ops);
+
+	if (err) {
+		log_error("audio: %s: %s", a->board.audio.device, strerror(-err));
+		return;
+	}
+	a->have_audio = 1;
+}
+
+int app_init(struct app *a, const char *board_path, int pid1)
+{
+	size_t arena_bytes;
+	int err;
+
+	memset(a, 0, sizeof *a);
+	a->signal_fd = a->timer_fd = -1;
+	a->pid1 = pid1;
+	a->board_path = board_path;
+	clock_gettime(CLOCK_MONOTONIC, &a->started);
+
+	if (board_load(&a->board, board_path, &a->board_errs)) {
+		for (int i = 0; i < a->board_errs.count && i < BOARD_MAX_ERRORS; i++)
+			log_error("%s", a->board_errs.msg[i]);
+		log_error("profile %s has %d error%s: running on built-in safe defaults",
+			  board_path, a->board_errs.count, a->board_errs.count == 1 ? "" : "s");
+	}
+	log_info("board %s (%s)", a->board.name, a->board.path);
+
+	arena_bytes = (size_t)a->board.memory.arena_mb << 20;
+	err = arena_init(&a->arena, arena_bytes);
+	if (err)
+		return err;
+	err = loop_init(&a->loop, &a->arena, a->board.memory.max_fds);
+	if (err)
+		return err;
+	err = open_signals(a);
+	if (err)
+		return err;
+
+	open_displays(a);
+	open_touch(a);
+	if (uevent_open(&a->uevent, &a->loop, on_uevent, a) == 0)
+		a->have_uevent = 1;
+	open_audio(a);
+	if (ctl_open(&a->ctl, a->board.control, &a->arena, &a->loop, on_command, a) == 0)
+		a->have_ctl = 1;
+	err = open_tick(a);
+	if (err)
+		return err;
+
+	guard_arm();
+	log_info("ready: arena %zu of %zu KiB used", a->arena.used >> 10, a->arena.size >> 10);
+	return 0;
+}
+
+void app_run(struct app *a)
+{
+	loop_run(&a->loop);
+}
+
+void app_clear(struct app *a)
+{
+	guard_disarm();
+	if (a->timer_fd >= 0) {
+		loop_del(&a->loop, a->timer_fd);
+		close(a->timer_fd);
+	}
+	if (a->have_ctl)
+		ctl_close(&a->ctl);
+	if (a->have_audio)
+		audio_stop(&a->audio);
+	if (a->have_uevent)
+		uevent_close(&a->uevent, &a->loop);
+	if (a->have_touch)
+		a->touch.ops->close(&a->touch, &a->loop);
+	if (a->have_displays)
+		a->displays.ops->close(&a->displays, &a->loop);
+	if (a->signal_fd >= 0) {
+		loop_del(&a->loop, a->signal_fd);
+		close(a->signal_fd);
+	}
+	loop_clear(&a->loop);
+	arena_clear(&a->arena);
+	log_info("stopped");
+}
+
+static void on_signal(void *ctx, int fd, uint32_t events)
+{
+	struct app *a = ctx;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			pid1_reap();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			if (a->pid1) {
+				log_warn("signal %u ignored: init does not stop", si.ssi_signo);
+				break;
+			}
+			log_info("signal %u: stopping", si.ssi_signo);
+			loop_stop(&a->loop);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void on_flip(void *ctx, int index)
+{
+	struct app *a = ctx;
+
+	if (!a->first_frame_logged && a->displays.d[index].frames > 0) {
+		a->first_frame_logged = 1;
+		log_info("first frame on %s", a->displays.d[index].name);
+	}
+}
+
+/* Fill the test card's text lines: what a technician checks at a glance. */
+static int card_lines(struct app *a, char lines[][LOG_LINE_MAX], int max, int *nerrors)
+{
+	struct audio_report ar;
+	char recent[LOG_RECENT_MAX][LOG_LINE_MAX];
+	int n = 0, i, nrecent;
+
+	if (a->have_audio) {
+		audio_report(&a->audio, &ar);
+		snprintf(lines[n++], LOG_LINE_MAX, "audio %s %s %d Hz %d ch, period %d x %d, %s",
+			 ar.device, ar.format, ar.rate, ar.channels, ar.period, ar.periods,
+			 ar.state);
+		snprintf(lines[n++], LOG_LINE_MAX,
+			 "tones %d Hz on 1-2, %d Hz on 3-4; xruns %lu; load %.1f%%", AUDIO_TONE_A_HZ,
+			 AUDIO_TONE_B_HZ, ar.xruns, ar.load_avg);
+	} else {
+		snprintf(lines[n++], LOG_LINE_MAX, "audio: no device");
+	}
+	snprintf(lines[n++], LOG_LINE_MAX, "touch devices %d", a->have_touch ? a->touch.count : 0);
+	nrecent = log_recent(recent, max - n);
+	for (i = 0; i < nrecent; i++)
+		memcpy(lines[n++], recent[i], LOG_LINE_MAX);
+	*nerrors = nrecent;
+	return n;
+}
+
+static void draw(struct app *a, int i, char lines[][LOG_LINE_MAX], int nlines, int nerrors)
+{
+	struct display *d = &a->displays.d[i];
+	struct testcard tc = {
+		.display_name = d->name,
+		.mode_w = d->mode_w,
+		.mode_h = d->mode_h,
+		.refresh = d->refresh,
+		.rotation = d->rotation,
+		.board_name = a->board.name,
+		.frame = d->frames,
+		.mark_valid = a->mark[i].valid,
+		.mark_x = a->mark[i].x,
+		.mark_y = a->mark[i].y,
+		.nlines = nlines,
+		.nerrors = nerrors,
+	};
+
+	for (int k = 0; k < nlines && k < 8; k++)
+		tc.lines[k] = lines[k];
+	testcard_draw(&d->fb, &tc);
+	a->displays.ops->present(&a->displays, i);
+}
+
+static void on_tick(void *ctx, int fd, uint32_t events)
+{
+	struct app *a = ctx;
+	char lines[8][LOG_LINE_MAX];
+	uint64_t expirations;
+	int nlines, nerrors;
+
+	(void)events;
+	if (read(fd, &expirations, sizeof expirations) < 0)
+		return;
+	a->ticks++;
+	if (!a->have_displays)
+		return;
+	nlines = card_lines(a, lines, 8, &nerrors);
+	for (int i = 0; i < a->displays.count; i++)
+		if (!a->displays.d[i].flip_pending)
+			draw(a, i, lines, nlines, nerrors);
+}
+
+static void on_touch(void *ctx, const struct touch_point *p)
+{
+	struct app *a = ctx;
+	struct app_mark *m;
+
+	if (p->display < 0 || p->display >= BOARD_MAX_DISPLAYS)
+		return;
+	m = &a->mark[p->display];
+	if (p->kind == TOUCH_UP)
+		return;
+	m->valid = 1;
+	m->x = p->x;
+	m->y = p->y;
+	if (p->kind == TOUCH_DOWN) {
+		m->touches++;
+		log_info("touch on display %d at %d,%d", p->display, p->x, p->y);
+	}
+}
+
+static void on_uevent(void *ctx, const struct uevent *ev)
+{
+	struct app *a = ctx;
+	char node[64];
+	int added;
+
+	if (!ev->subsystem || strcmp(ev->subsystem, "input") || !ev->devname ||
+	    strncmp(ev->devname, "input/event", 11))
+		return;
+	added = !strcmp(ev->action, "add");
+	if (!added && strcmp(ev->action, "remove"))
+		return;
+	snprintf(node, sizeof node, "/dev/%s", ev->devname);
+	if (a->have_touch)
+		a->touch.ops->hotplug(&a->touch, &a->loop, added, node);
+}
+
+static void status(struct app *a, struct ctl_reply *r)
+{
+	struct guard_counts gc;
+	struct timespec now;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ctl_printf(r, "board: %s (%s)\n", a->board.name, a->board.path);
+	ctl_printf(r, "profile errors: %d\n", a->board_errs.count);
+	for (i = 0; i < a->board_errs.count && i < BOARD_MAX_ERRORS; i++)
+		ctl_printf(r, "  %s\n", a->board_errs.msg[i]);
+	ctl_printf(r, "uptime: %.1f s\n",
+		   (double)(now.tv_sec - a->started.tv_sec) +
+			   (now.tv_nsec - a->started.tv_nsec) / 1e9);
+
+	ctl_printf(r, "displays: %d%s%s\n", a->have_displays ? a->displays.count : 0,
+		   a->displays.error[0] ? " - " : "", a->displays.error);
+	for (i = 0; a->have_displays && i < a->displays.count; i++) {
+		const struct display *d = &a->displays.d[i];
+		ctl_printf(r, "display %d: %s %dx%d@%d rotation %d, frames %lu, flip fallbacks %lu\n",
+			   d->index, d->name, d->mode_w, d->mode_h, d->refresh, d->rotation,
+			   d->frames, d->flip_failures);
+	}
+
+	ctl_printf(r, "touch devices: %d\n", a->have_touch ? a->touch.count : 0);
+	for (i = 0; a->have_touch && i < TOUCH_MAX_DEVICES; i++) {
+		const struct touch_device *t = &a->touch.dev[i];
+		if (!t->active)
+			continue;
+		ctl_printf(r, "touch %s: \"%s\" phys %s -> display %d, %s, events %lu, "
+			      "syn_dropped %lu\n",
+			   t->path, t->name, t->phys[0] ? t->phys : "-", t->display,
+			   t->multitouch ? "multitouch" : "single-touch", t->events, t->syn_dropped);
+	}
+	for (i = 0; i < a->displays.count && i < BOARD_MAX_DISPLAYS; i++)
+		if (a->mark[i].valid)
+			ctl_printf(r, "last touch on display %d: %d,%d (%lu touches)\n", i,
+				   a->mark[i].x, a->mark[i].y, a->mark[i].touches);
+
+	if (a->have_audio) {
+		struct audio_report ar;
+		audio_report(&a->audio, &ar);
+		ctl_printf(r, "audio device: %s \"%s\"\n", ar.device, ar.card);
+		ctl_printf(r, "audio format: %s, %d Hz, %d channels (%s)\n", ar.format, ar.rate,
+			   ar.channels,
+			   a->board.audio.outputs == OUTPUTS_MASTER_CUE
+				   ? "master 1-2, cue 3-4"
+				   : "split cue: master left, cue right");
+		ctl_printf(r, "audio period: %d frames x %d (%.2f ms)\n", ar.period, ar.periods,
+			   1000.0 * ar.period / (ar.rate ? ar.rate : 1));
+		ctl_printf(r, "audio state: %s\n", ar.state);
+		ctl_printf(r, "audio xruns: %lu\n", ar.xruns);
+		ctl_printf(r, "audio thread: %s priority %d, mlock %s, load %.1f%% (peak %.1f%%), "
+			      "periods %lu, minor faults %ld\n",
+			   ar.fifo ? "SCHED_FIFO" : "SCHED_OTHER (SCHED_FIFO refused)", ar.priority,
+			   ar.mlocked ? "yes" : "no", ar.load_avg, ar.load_peak, ar.periods_done,
+			   ar.minor_faults);
+	} else {
+		ctl_printf(r, "audio device: none (%s)\n", a->board.audio.device);
+	}
+
+	guard_counts(&gc);
+	ctl_printf(r, "memory: arena %.1f of %.1f MiB in use\n", a->arena.used / 1048576.0,
+		   a->arena.size / 1048576.0);
+	ctl_printf(r, "allocations: %lu at init, %lu in %lu configuration windows, %lu after init\n",
+		   gc.init, gc.window, gc.windows, gc.stray);
+}
+
+static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
+{
+	struct app *a = ctx;
+
+	if (!strcmp(cmd, "status")) {
+		status(a, r);
+		return 0;
+	}
+	if (!strcmp(cmd, "ping")) {
+		ctl_printf(r, "pong\n");
+		return 0;
+	}
+	if (!strcmp(cmd, "help")) {
+		ctl_printf(r, "commands: status, ping, help\n");
+		return 0;
+	}
+	ctl_printf(r, "unknown command '%.60s' (try help)", cmd);
+	return -1;
+}

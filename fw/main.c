@@ -1,0 +1,103 @@
+/*
+ * slipmat: the firmware of a two-deck DJ appliance.
+ *
+ * One process: one epoll loop thread (fw/loop.c) and one SCHED_FIFO audio
+ * thread (fw/audio.c), all memory from one arena taken at init. main()
+ * only picks the mode; fw/app.c brings the box up in a fixed order and
+ * tears it down in the reverse.
+ *
+ *   slipmat [--board PATH]         run the box (as init on the appliance)
+ *   slipmat status [--socket PATH] print the running box's state
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "board.h"
+#include "ctl.h"
+#include "log.h"
+#include "pid1.h"
+
+#define SLIPMAT_VERSION "0.1.0"
+
+/* The app is large and lives for the process: static, not on the stack. */
+static struct app app;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: slipmat [--board PATH]\n"
+		   "       slipmat status [--socket PATH | --board PATH]\n"
+		   "       slipmat --version\n"
+		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
+		BOARD_DEFAULT_PATH);
+}
+
+static const char *default_board(void)
+{
+	const char *env = getenv("SLIPMAT_BOARD");
+	return env && *env ? env : BOARD_DEFAULT_PATH;
+}
+
+/* The box's control socket: --socket, else the profile's, else the default. */
+static int run_status(int argc, char **argv)
+{
+	static struct board b;
+	static struct board_errors errs;
+	const char *socket = NULL, *board = default_board();
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
+			socket = argv[++i];
+		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
+			board = argv[++i];
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!socket) {
+		board_load(&b, board, &errs); /* on errors b holds the defaults */
+		socket = b.control;
+	}
+	return ctl_request(socket, "status", STDOUT_FILENO, 3000) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *board = default_board();
+	int pid1 = pid1_is_init();
+
+	if (argc > 1 && !strcmp(argv[1], "status"))
+		return run_status(argc, argv);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--board") && i + 1 < argc) {
+			board = argv[++i];
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("slipmat %s\n", SLIPMAT_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!pid1) {
+			/* The kernel may pass init arguments; init ignores them. */
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	if (pid1)
+		pid1_setup();
+	log_info("slipmat %s starting%s", SLIPMAT_VERSION, pid1 ? " as init" : "");
+	int err = app_init(&app, board, pid1);
+	if (err == 0)
+		app_run(&app);
+	app_clear(&app);
+	if (pid1) {
+		/* Init may not exit; what went wrong is on the console. */
+		log_error("the box could not start; waiting (see the messages above)");
+		pid1_idle();
+	}
+	return err ? 1 : 0;
+}
