@@ -1,0 +1,179 @@
+/*
+ * simscreen.c: the headless display backend for host tests.
+ *
+ * Each "screen" is a scanout buffer in the arena of the profile's mode
+ * (1280x800@60 when the profile leaves it to the connector). present()
+ * rotates the logical surface into it the way drm.c does into a dumb
+ * buffer, then counts the frame and reports the flip at once: there is no
+ * vblank to wait for. The loop is not used.
+ */
+#include "display.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../fw/arena.h"
+#include "../fw/log.h"
+#include "png.h"
+
+#define SIM_DEFAULT_W 1280
+#define SIM_DEFAULT_H 800
+#define SIM_DEFAULT_REFRESH 60
+
+struct sim_local {
+	struct surface scanout[BOARD_MAX_DISPLAYS];
+};
+
+/* Add src to the string in dst (size bytes), cutting it short if need be. */
+static void append(char *dst, size_t size, const char *src)
+{
+	size_t used = strlen(dst), n = strlen(src);
+
+	if (used + 1 >= size)
+		return;
+	if (n > size - 1 - used)
+		n = size - 1 - used;
+	memcpy(dst + used, src, n);
+	dst[used + n] = '\0';
+}
+
+static void sim_note(struct displays *ds, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Log a problem and keep the first ones in ds->error for the screen. */
+static void sim_note(struct displays *ds, const char *fmt, ...)
+{
+	char msg[sizeof ds->error];
+	size_t used = strlen(ds->error);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn("display sim: %s", msg);
+	if (used)
+		append(ds->error, sizeof ds->error, "; ");
+	append(ds->error, sizeof ds->error, msg);
+}
+
+static int sim_open(struct displays *ds, const struct board *b, struct arena *a, struct loop *l)
+{
+	struct sim_local *sim;
+	int n = b->ndisplays;
+
+	(void)l;
+	ds->count = 0;
+	ds->local = NULL;
+	ds->error[0] = '\0';
+	if (n < 1 || n > BOARD_MAX_DISPLAYS) {
+		sim_note(ds, "profile %s asks for %d displays (1..%d)", b->path, n,
+			 BOARD_MAX_DISPLAYS);
+		return -EINVAL;
+	}
+	sim = ARENA_NEW(a, struct sim_local, 1, "sim display state");
+	if (!sim) {
+		sim_note(ds, "no arena memory for the screens");
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct board_display *bd = &b->display[i];
+		struct display *d = &ds->d[i];
+		struct surface *so = &sim->scanout[i];
+		int w = bd->width > 0 && bd->height > 0 ? bd->width : SIM_DEFAULT_W;
+		int h = bd->width > 0 && bd->height > 0 ? bd->height : SIM_DEFAULT_H;
+		int swap;
+
+		memset(d, 0, sizeof *d);
+		d->index = i;
+		if (bd->connector[0])
+			snprintf(d->name, sizeof d->name, "%s", bd->connector);
+		else
+			snprintf(d->name, sizeof d->name, "SIM-%d", i + 1);
+		d->mode_w = w;
+		d->mode_h = h;
+		d->refresh = bd->refresh > 0 ? bd->refresh : SIM_DEFAULT_REFRESH;
+		d->rotation = bd->rotation;
+		if (d->rotation != 0 && d->rotation != 90 && d->rotation != 180 &&
+		    d->rotation != 270) {
+			sim_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
+				 d->rotation);
+			d->rotation = 0;
+		}
+		swap = d->rotation == 90 || d->rotation == 270;
+		d->fb.w = swap ? h : w;
+		d->fb.h = swap ? w : h;
+		d->fb.stride = d->fb.w;
+		d->fb.px = ARENA_NEW(a, uint32_t, (size_t)w * (size_t)h, "sim logical screen");
+		so->w = w;
+		so->h = h;
+		so->stride = w;
+		so->px = ARENA_NEW(a, uint32_t, (size_t)w * (size_t)h, "sim scanout");
+		if (!d->fb.px || !so->px) {
+			sim_note(ds, "display %d: no arena memory for %dx%d", i, w, h);
+			memset(ds->d, 0, sizeof ds->d);
+			return -ENOMEM;
+		}
+		/* Arena memory comes zeroed: both surfaces start black. */
+		d->active = 1;
+	}
+	ds->local = sim;
+	ds->count = n;
+	return 0;
+}
+
+static int sim_present(struct displays *ds, int index)
+{
+	struct sim_local *sim = ds->local;
+	struct display *d;
+	int err;
+
+	if (!sim || index < 0 || index >= ds->count || !ds->d[index].active)
+		return -EINVAL;
+	d = &ds->d[index];
+	err = gfx_blit_rotated(&sim->scanout[index], &d->fb, d->rotation);
+	if (err)
+		return err;
+	d->frames++;
+	if (ds->on_flip)
+		ds->on_flip(ds->ctx, index);
+	return 0;
+}
+
+static void sim_close(struct displays *ds, struct loop *l)
+{
+	(void)l;
+	/* The arena keeps the buffers; they are simply no longer ours. */
+	memset(ds->d, 0, sizeof ds->d);
+	ds->count = 0;
+	ds->local = NULL;
+}
+
+const struct display_ops display_sim_ops = {
+	.name = "sim",
+	.open = sim_open,
+	.present = sim_present,
+	.close = sim_close,
+};
+
+const struct surface *display_sim_scanout(const struct displays *ds, int index)
+{
+	const struct sim_local *sim;
+
+	if (!ds || ds->ops != &display_sim_ops || !ds->local || index < 0 || index >= ds->count)
+		return NULL;
+	sim = ds->local;
+	return &sim->scanout[index];
+}
+
+int display_sim_write_png(const struct displays *ds, int index, const char *path)
+{
+	const struct surface *so = display_sim_scanout(ds, index);
+
+	if (!so) {
+		log_error("display sim: no screen %d to write to %s", index, path);
+		return -EINVAL;
+	}
+	return png_write_xrgb(path, so->px, so->w, so->h, so->stride);
+}

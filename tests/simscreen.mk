@@ -1,0 +1,4 @@
+TESTS += simscreen
+simscreen_SRCS := hal/simscreen.c hal/png.c gfx/gfx.c fonts/font.c fonts/mono8x16.c \
+	fw/arena.c fw/guard.c fw/log.c
+simscreen_LIBS :=

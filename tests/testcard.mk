@@ -1,0 +1,3 @@
+TESTS += testcard
+testcard_SRCS := fw/testcard.c gfx/gfx.c fonts/font.c fonts/mono8x16.c
+testcard_LIBS :=
