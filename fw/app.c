@@ -147,9 +147,11 @@ int app_init(struct app *a, const char *board_path, int pid1)
 		return err;
 
 	open_displays(a);
-	open_touch(a);
+	/* Listen before the first scan: a device that appears in between
+	 * is then announced, never lost (a second "add" is ignored). */
 	if (uevent_open(&a->uevent, &a->loop, on_uevent, a) == 0)
 		a->have_uevent = 1;
+	open_touch(a);
 	open_audio(a);
 	if (ctl_open(&a->ctl, a->board.control, &a->arena, &a->loop, on_command, a) == 0)
 		a->have_ctl = 1;
@@ -323,8 +325,13 @@ static void on_uevent(void *ctx, const struct uevent *ev)
 	char node[64];
 	int added;
 
-	if (!ev->subsystem || strcmp(ev->subsystem, "input") || !ev->devname ||
-	    strncmp(ev->devname, "input/event", 11))
+	/* The kernel dropped messages: rescan rather than guess. */
+	if (!strcmp(ev->action, "overflow")) {
+		if (a->have_touch)
+			a->touch.ops->hotplug(&a->touch, &a->loop, 1, NULL);
+		return;
+	}
+	if (strcmp(ev->subsystem, "input") || strncmp(ev->devname, "input/event", 11))
 		return;
 	added = !strcmp(ev->action, "add");
 	if (!added && strcmp(ev->action, "remove"))

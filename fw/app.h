@@ -8,8 +8,9 @@
  *   loop       the fd table lives in the arena
  *   signals    SIGTERM/SIGINT/SIGCHLD as an fd, before any child exists
  *   displays   errors from here on can be shown on screen
+ *   uevent     listening before the first device scan, so a device that
+ *              appears during the scan is announced, not lost
  *   touch      needs the displays' geometry
- *   uevent     hotplug after the first scan, so nothing is missed twice
  *   audio      the one real-time thread, last of the devices
  *   control    the status socket, once there is a state to report
  *   tick       the drawing clock
