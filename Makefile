@@ -80,7 +80,13 @@ $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
 TEST_BINS := $(TESTS:%=$(OUT)/tests/test_%)
 NEON_BINS := $(NEON_TESTS:%=$(OUT)/tests/test_%)
-unit-tests: $(TEST_BINS)
+unit-tests: $(TEST_BINS) $(OUT)/e2e/check
+
+# The end-to-end test's eyes and ears: screendump and WAV checks.
+CHECK_SRCS := gfx/gfx.c fonts/font.c fonts/mono8x16.c
+$(OUT)/e2e/check: tests/e2e/check.c $(CHECK_SRCS:%.c=$(OUT)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 neon-tests: $(NEON_BINS)
 
 deps:

@@ -228,6 +228,12 @@ static void on_flip(void *ctx, int index)
 	if (!a->first_frame_logged && a->displays.d[index].frames > 0) {
 		a->first_frame_logged = 1;
 		log_info("first frame on %s", a->displays.d[index].name);
+		if (a->pid1) {
+			char line[80];
+			snprintf(line, sizeof line, "slipmat: first frame on %s\n",
+				 a->displays.d[index].name);
+			pid1_kmsg(line);
+		}
 	}
 }
 
@@ -243,9 +249,8 @@ static int card_lines(struct app *a, char lines[][LOG_LINE_MAX], int max, int *n
 		snprintf(lines[n++], LOG_LINE_MAX, "audio %s %s %d Hz %d ch, period %d x %d, %s",
 			 ar.device, ar.format, ar.rate, ar.channels, ar.period, ar.periods,
 			 ar.state);
-		snprintf(lines[n++], LOG_LINE_MAX,
-			 "tones %d Hz on 1-2, %d Hz on 3-4; xruns %lu; load %.1f%%", AUDIO_TONE_A_HZ,
-			 AUDIO_TONE_B_HZ, ar.xruns, ar.load_avg);
+		snprintf(lines[n++], LOG_LINE_MAX, "%s; xruns %lu; load %.1f%%", ar.tones, ar.xruns,
+			 ar.load_avg);
 	} else {
 		snprintf(lines[n++], LOG_LINE_MAX, "audio: no device");
 	}
@@ -292,6 +297,9 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	if (read(fd, &expirations, sizeof expirations) < 0)
 		return;
 	a->ticks++;
+	/* Once a second: a dead audio thread is logged (and shown) once. */
+	if (a->have_audio && a->ticks % APP_FPS == 0)
+		audio_check(&a->audio);
 	if (!a->have_displays)
 		return;
 	nlines = card_lines(a, lines, 8, &nerrors);

@@ -70,7 +70,7 @@ static const struct key keys[] = {
 	{ .sec = SEC_AUDIO, .name = "device", .kind = K_STR, B(audio.device) },
 	{ .sec = SEC_AUDIO, .name = "format", .kind = K_ENUM, B(audio.format), .names = format_names },
 	{ .sec = SEC_AUDIO, .name = "rate", .kind = K_INT, B(audio.rate), .min = 8000, .max = 384000 },
-	{ .sec = SEC_AUDIO, .name = "channels", .kind = K_INT, B(audio.channels), .min = 2, .max = 4 },
+	{ .sec = SEC_AUDIO, .name = "channels", .kind = K_INT, B(audio.channels), .min = 2, .max = 8 },
 	{ .sec = SEC_AUDIO, .name = "period", .kind = K_INT, B(audio.period), .min = 32, .max = 1024 },
 	{ .sec = SEC_AUDIO, .name = "periods", .kind = K_INT, B(audio.periods), .min = 2, .max = 8 },
 	{ .sec = SEC_AUDIO, .name = "outputs", .kind = K_ENUM, B(audio.outputs), .names = outputs_names },
@@ -546,9 +546,9 @@ static void validate(struct parser *p)
 			error_at(p, p->touch_line[i], "[touch %d] is on display %d, but the profile has %d display%s",
 				 i, b->touch[i].display, b->ndisplays, b->ndisplays == 1 ? "" : "s");
 	}
-	if (b->audio.outputs == OUTPUTS_MASTER_CUE && b->audio.channels != 4)
+	if (b->audio.outputs == OUTPUTS_MASTER_CUE && b->audio.channels < 4)
 		error_at(p, p->outputs_line ? p->outputs_line : p->channels_line,
-			 "outputs master-cue needs channels = 4 (master 1-2, cue 3-4), have %d",
+			 "outputs master-cue needs 4 or more channels (master 1-2, cue 3-4), have %d",
 			 b->audio.channels);
 	if (b->audio.outputs == OUTPUTS_SPLIT_CUE && b->audio.channels != 2)
 		error_at(p, p->outputs_line ? p->outputs_line : p->channels_line,

@@ -22,7 +22,7 @@ enum touch_match { TOUCH_MATCH_ANY, TOUCH_MATCH_NAME, TOUCH_MATCH_PHYS };
 
 /* Speaker layout of the interface (see issue: master 1-2, cue 3-4). */
 enum audio_outputs {
-	OUTPUTS_MASTER_CUE, /* four outputs: master on 1-2, cue on 3-4 */
+	OUTPUTS_MASTER_CUE, /* four or more outputs: master on 1-2, cue on 3-4, the rest silent */
 	OUTPUTS_SPLIT_CUE,  /* two outputs: mono master left, mono cue right */
 };
 

@@ -90,6 +90,16 @@ int pid1_reap(void)
 	return n;
 }
 
+void pid1_kmsg(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, line, strlen(line)) < 0)
+		log_warn("/dev/kmsg: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 void pid1_idle(void)
 {
 	for (;;) {

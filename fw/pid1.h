@@ -21,6 +21,13 @@ int pid1_setup(void);
 /* Reap every exited child without blocking. Return: how many. */
 int pid1_reap(void);
 
+/*
+ * Write line to the kernel log (/dev/kmsg), where it gets the kernel's
+ * own timestamp: how boot milestones are measured from kernel start.
+ * Pre: line ends in a newline (without one the kernel holds it back).
+ */
+void pid1_kmsg(const char *line);
+
 /* Init must not return: sleep forever, reaping children. */
 __attribute__((noreturn)) void pid1_idle(void);
 

@@ -18,13 +18,15 @@
  *      panel as it is scanned out (the touch sensor is glued to it).
  *   5. rotate into the logical surface the UI draws, whose w x h are
  *      swapped at 90 and 270. This undoes gfx's copy of the logical
- *      surface into the scanout; with w, h the native mode:
+ *      surface into the scanout (gfx_rotate_point()); with w, h the
+ *      native mode, a panel turned 90 degrees clockwise shows the UI's
+ *      top-left at its native bottom-left:
  *
  *        rotation   logical (x, y) -> native      native (X, Y) -> logical
  *        0          (x, y)                        (X, Y)
- *        90         (w-1-y, x)                    (Y, w-1-X)
+ *        90         (y, h-1-x)                    (h-1-Y, X)
  *        180        (w-1-x, h-1-y)                (w-1-X, h-1-Y)
- *        270        (y, h-1-x)                    (h-1-Y, X)
+ *        270        (w-1-y, x)                    (Y, w-1-X)
  *
  * So a finger on the pixel where gfx put logical (x, y) reports (x, y).
  */

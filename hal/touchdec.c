@@ -71,22 +71,22 @@ void touchdec_map(const struct touchdec_config *c, int raw_x, int raw_y, int *x,
 		ny = c->native_h - 1 - ny;
 
 	/*
-	 * Native to logical: the inverse of how gfx copies the logical
-	 * surface into the scanout (logical (x, y) -> native (w-1-y, x) at
-	 * 90, (w-1-x, h-1-y) at 180, (y, h-1-x) at 270; w, h native).
+	 * Native to logical: the inverse of gfx_rotate_point(), which puts
+	 * logical (x, y) at native (y, h-1-x) at 90, (w-1-x, h-1-y) at 180
+	 * and (w-1-y, x) at 270 (w, h native).
 	 */
 	switch (c->rotation) {
 	case 90:
-		*x = ny;
-		*y = c->native_w - 1 - nx;
+		*x = c->native_h - 1 - ny;
+		*y = nx;
 		break;
 	case 180:
 		*x = c->native_w - 1 - nx;
 		*y = c->native_h - 1 - ny;
 		break;
 	case 270:
-		*x = c->native_h - 1 - ny;
-		*y = nx;
+		*x = ny;
+		*y = c->native_w - 1 - nx;
 		break;
 	default:
 		*x = nx;

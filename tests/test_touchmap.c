@@ -22,29 +22,19 @@
 #include <string.h>
 
 #include "../fw/board.h"
+#include "../gfx/gfx.h"
 #include "../hal/touchdec.h"
 
-/* gfx's copy: logical (x, y) -> native pixel, w x h the panel's mode. */
+/*
+ * Where gfx puts logical (x, y) on a w x h panel: the rasterizer's own
+ * gfx_rotate_point(), so touch and drawing are checked against one truth.
+ */
 static void gfx_native(int rotation, int w, int h, int x, int y, int *nx, int *ny)
 {
-	switch (rotation) {
-	case 90:
-		*nx = w - 1 - y;
-		*ny = x;
-		break;
-	case 180:
-		*nx = w - 1 - x;
-		*ny = h - 1 - y;
-		break;
-	case 270:
-		*nx = y;
-		*ny = h - 1 - x;
-		break;
-	default:
-		*nx = x;
-		*ny = y;
-		break;
-	}
+	int quarter = rotation == 90 || rotation == 270;
+
+	assert_int_equal(gfx_rotate_point(rotation, quarter ? h : w, quarter ? w : h, x, y, nx, ny),
+			 0);
 }
 
 /* The raw value a finger on pixel p of n produces on an axis over lo..hi. */
@@ -218,9 +208,9 @@ static void test_every_combination(void **state)
 
 /*
  * A 1280x800 panel mounted at 90 degrees, its sensor reporting in its own
- * pixels. The UI is 800 wide and 1280 tall. A tap on the panel's native
- * top-left corner is where gfx put the UI's bottom-left pixel; native
- * top-right is the UI's top-left.
+ * pixels. The UI is 800 wide and 1280 tall. Turned a quarter clockwise,
+ * the panel's native top-left corner is the viewer's top-right, and its
+ * native top-right the viewer's bottom-right.
  */
 static void test_tap_on_panel_mounted_at_90(void **state)
 {
@@ -237,15 +227,15 @@ static void test_tap_on_panel_mounted_at_90(void **state)
 
 	(void)state;
 	p = tap_raw(&c, 0, 0);
-	assert_int_equal(p.x, 0);
-	assert_int_equal(p.y, 1279);
+	assert_int_equal(p.x, 799);
+	assert_int_equal(p.y, 0);
 	gfx_native(90, 1280, 800, p.x, p.y, &nx, &ny);
 	assert_int_equal(nx, 0);
 	assert_int_equal(ny, 0);
 
 	p = tap_raw(&c, 1279, 0);
-	assert_int_equal(p.x, 0);
-	assert_int_equal(p.y, 0);
+	assert_int_equal(p.x, 799);
+	assert_int_equal(p.y, 1279);
 
 	/* A play button the UI drew at (100, 1200), near its bottom-left. */
 	gfx_native(90, 1280, 800, 100, 1200, &nx, &ny);

@@ -51,7 +51,7 @@ if [ -n "$arm" ]; then
 		run "$t (qemu-aarch64)" qemu-aarch64 -L /usr/aarch64-linux-gnu "$t"
 	done
 	if [ -x tests/e2e/emu.sh ] && [ "${SLIPMAT_SKIP_E2E:-0}" != 1 ]; then
-		run "emulator end-to-end" tests/e2e/emu.sh "$host/slipmat"
+		run "emulator end-to-end" tests/e2e/emu.sh "$host/slipmat" "$host/e2e/check"
 	fi
 fi
 

@@ -1,0 +1,234 @@
+/*
+ * check: what the end-to-end test looks at, measured from what the box
+ * produced: QEMU's screendumps of each head (PPM) and the WAV file that
+ * QEMU's usb-audio device recorded.
+ *
+ *   check card PPM NAME          the test card is on screen, showing NAME
+ *   check mark PPM X Y TOL       the touch mark is centred within TOL px of X,Y
+ *   check nomark PPM             no touch mark on this head
+ *   check tone WAV CH HZ         channel CH (1-based) carries a sine at HZ
+ *
+ * Each prints what it measured; exit 0 when it holds, 1 when not, 2 on
+ * unreadable input.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts/font.h"
+#include "fw/testcard.h"
+#include "gfx/gfx.h"
+
+struct image {
+	int w, h;
+	uint32_t *px; /* XRGB */
+};
+
+static int read_ppm(const char *path, struct image *im)
+{
+	FILE *f = fopen(path, "rb");
+	int maxval;
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	if (fscanf(f, "P6 %d %d %d", &im->w, &im->h, &maxval) != 3 || maxval != 255 ||
+	    fgetc(f) == EOF || im->w <= 0 || im->h <= 0 || im->w > 8192 || im->h > 8192) {
+		fprintf(stderr, "%s: not an 8-bit binary PPM\n", path);
+		fclose(f);
+		return -1;
+	}
+	im->px = malloc(sizeof(uint32_t) * (size_t)im->w * (size_t)im->h);
+	for (long i = 0; i < (long)im->w * im->h; i++) {
+		int r = fgetc(f), g = fgetc(f), b = fgetc(f);
+		if (b == EOF) {
+			fprintf(stderr, "%s: truncated\n", path);
+			fclose(f);
+			return -1;
+		}
+		im->px[i] = GFX_RGB(r, g, b);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Centroid of the pixels of exactly colour c. Return: how many there are. */
+static long centroid(const struct image *im, uint32_t c, double *cx, double *cy)
+{
+	double sx = 0, sy = 0;
+	long n = 0;
+
+	for (int y = 0; y < im->h; y++)
+		for (int x = 0; x < im->w; x++)
+			if (im->px[(long)y * im->w + x] == c) {
+				sx += x;
+				sy += y;
+				n++;
+			}
+	if (n) {
+		*cx = sx / (double)n;
+		*cy = sy / (double)n;
+	}
+	return n;
+}
+
+static int check_mark(const struct image *im, double x, double y, double tol)
+{
+	double cx = 0, cy = 0;
+	long n = centroid(im, TESTCARD_MARK, &cx, &cy);
+
+	if (n == 0) {
+		printf("no touch mark on screen (wanted at %.0f,%.0f)\n", x, y);
+		return 1;
+	}
+	printf("touch mark at %.1f,%.1f (%ld px), wanted %.0f,%.0f +- %.0f\n", cx, cy, n, x, y,
+	       tol);
+	return fabs(cx - x) <= tol && fabs(cy - y) <= tol ? 0 : 1;
+}
+
+static int check_nomark(const struct image *im)
+{
+	double cx, cy;
+	long n = centroid(im, TESTCARD_MARK, &cx, &cy);
+
+	printf("%ld touch-mark pixels\n", n);
+	return n == 0 ? 0 : 1;
+}
+
+/*
+ * The card, as fw/testcard.h promises it: the border, every colour bar at
+ * its documented centre, and NAME as the title, exactly as our own
+ * rasterizer draws it (this also proves the font reached the screen).
+ */
+static const uint32_t bars[8] = { 0xbfbfbf, 0xbfbf00, 0x00bfbf, 0x00bf00,
+				  0xbf00bf, 0xbf0000, 0x0000bf, 0x000000 };
+
+static int check_card(const struct image *im, const char *name)
+{
+	int w = im->w, h = im->h, bad = 0;
+
+	for (int k = 0; k < 8; k++) {
+		int x = w / 20 + (2 * k + 1) * (w - 2 * (w / 20)) / 16, y = h * 46 / 100;
+		uint32_t got = im->px[(long)y * w + x];
+		if (got != bars[k]) {
+			printf("bar %d at %d,%d is %06x, want %06x\n", k, x, y, got, bars[k]);
+			bad++;
+		}
+	}
+	if (im->px[0] != TESTCARD_BORDER || im->px[(long)h * w - 1] != TESTCARD_BORDER) {
+		printf("no border in the corners\n");
+		bad++;
+	}
+	if (!bad)
+		printf("border and 8 colour bars in place\n");
+
+	/* The title: NAME at (16, 16), scale 3, on the background. */
+	int tw = gfx_text_width(&font_mono8x16, 3, name), th = 16 * 3;
+	long diff = 0;
+	uint32_t *ref = malloc(sizeof *ref * (size_t)tw * (size_t)th);
+	struct surface r = { .px = ref, .w = tw, .h = th, .stride = tw };
+
+	gfx_clear(&r, TESTCARD_BG);
+	gfx_text_scaled(&r, &font_mono8x16, 0, 0, 3, TESTCARD_TITLE, name);
+	for (int y = 0; y < th; y++)
+		for (int x = 0; x < tw; x++)
+			if (16 + x >= w || im->px[(long)(16 + y) * w + 16 + x] != ref[y * tw + x])
+				diff++;
+	free(ref);
+	printf("title '%s': %ld of %d pixels differ\n", name, diff, tw * th);
+	return bad == 0 && diff == 0 ? 0 : 1;
+}
+
+/* Goertzel power of frequency hz over n samples of channel ch. */
+static double power_at(const int16_t *s, long n, int chans, int ch, double rate, double hz)
+{
+	double w = 2 * M_PI * hz / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
+
+	for (long i = 0; i < n; i++) {
+		double s0 = s[i * chans + ch] / 32768.0 + c * s1 - s2;
+		s2 = s1;
+		s1 = s0;
+	}
+	return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((double)n * n);
+}
+
+static int check_tone(const char *path, int ch, double hz)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char hdr[44];
+	int chans, rate, bits;
+
+	if (!f || fread(hdr, 1, 44, f) != 44 || memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4)) {
+		fprintf(stderr, "%s: not a WAV file\n", path);
+		return 2;
+	}
+	chans = hdr[22] | hdr[23] << 8;
+	rate = hdr[24] | hdr[25] << 8 | hdr[26] << 16 | hdr[27] << 24;
+	bits = hdr[34] | hdr[35] << 8;
+	if (bits != 16 || ch < 1 || ch > chans) {
+		fprintf(stderr, "%s: %d-bit %d channels; cannot check channel %d\n", path, bits,
+			chans, ch);
+		return 2;
+	}
+	/* QEMU writes the sizes at exit; read whatever is there. */
+	fseek(f, 0, SEEK_END);
+	long frames = (ftell(f) - 44) / (2L * chans);
+	fseek(f, 44, SEEK_SET);
+	int16_t *s = malloc((size_t)frames * 2 * (size_t)chans);
+	frames = (long)fread(s, 2 * (size_t)chans, (size_t)frames, f);
+	fclose(f);
+
+	/* Skip silence at the start (before slipmat opened the device). */
+	long start = 0;
+	while (start < frames && abs(s[start * chans + ch - 1]) < 64)
+		start++;
+	long n = frames - start;
+	if (n < rate / 2) {
+		printf("channel %d: only %ld frames of sound (%.2f s)\n", ch, n, (double)n / rate);
+		return 1;
+	}
+	const int16_t *p = s + start * chans;
+	/* The strongest of 20 Hz steps from 100 Hz to 5 kHz, refined to 1 Hz. */
+	double best = 0, best_hz = 0;
+	for (double f0 = 100; f0 <= 5000; f0 += 20) {
+		double pw = power_at(p, n, chans, ch - 1, rate, f0);
+		if (pw > best) {
+			best = pw;
+			best_hz = f0;
+		}
+	}
+	for (double f0 = best_hz - 20; f0 <= best_hz + 20; f0 += 1) {
+		double pw = power_at(p, n, chans, ch - 1, rate, f0);
+		if (pw > best) {
+			best = pw;
+			best_hz = f0;
+		}
+	}
+	double peak = 0;
+	for (long i = 0; i < n; i++)
+		if (abs(p[i * chans + ch - 1]) > peak)
+			peak = abs(p[i * chans + ch - 1]);
+	printf("channel %d: %.0f Hz, peak %.1f dBFS, %.2f s of sound (want %.0f Hz)\n", ch,
+	       best_hz, 20 * log10(peak / 32768.0 + 1e-12), (double)n / rate, hz);
+	free(s);
+	return fabs(best_hz - hz) <= hz * 0.01 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct image im = { 0 };
+
+	if (argc == 4 && !strcmp(argv[1], "card"))
+		return read_ppm(argv[2], &im) ? 2 : check_card(&im, argv[3]);
+	if (argc == 6 && !strcmp(argv[1], "mark"))
+		return read_ppm(argv[2], &im) ? 2 : check_mark(&im, atof(argv[3]), atof(argv[4]), atof(argv[5]));
+	if (argc == 3 && !strcmp(argv[1], "nomark"))
+		return read_ppm(argv[2], &im) ? 2 : check_nomark(&im);
+	if (argc == 5 && !strcmp(argv[1], "tone"))
+		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]));
+	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ\n");
+	return 2;
+}
