@@ -51,7 +51,7 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps run test check unit-tests neon-tests e2e format clean bench fuzz
+.PHONY: all deps run test check unit-tests neon-tests format clean
 all: $(OUT)/slipmat
 
 $(OUT)/slipmat: $(OBJS)
@@ -80,14 +80,19 @@ $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
 TEST_BINS := $(TESTS:%=$(OUT)/tests/test_%)
 NEON_BINS := $(NEON_TESTS:%=$(OUT)/tests/test_%)
-unit-tests: $(TEST_BINS) $(OUT)/e2e/check
+unit-tests: $(TEST_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 
 # The end-to-end test's eyes and ears: screendump and WAV checks.
-CHECK_SRCS := gfx/gfx.c fonts/font.c fonts/mono8x16.c
+CHECK_SRCS := gfx/gfx.c fonts/font.c fonts/mono8x16.c hal/png.c fw/log.c fw/guard.c
 $(OUT)/e2e/check: tests/e2e/check.c $(CHECK_SRCS:%.c=$(OUT)/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
-neon-tests: $(NEON_BINS)
+
+# Runs inside the emulated box: records the ALSA loopback card.
+$(OUT)/e2e/capture: tests/e2e/capture.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+neon-tests: $(NEON_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 
 deps:
 	@sh tools/deps.sh
@@ -98,10 +103,16 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory WERROR=1 check
 
+# Sanitizer runs are host-only: the cross build and the emulator run the
+# plain build.
 check:
 	@$(MAKE) --no-print-directory all unit-tests
-	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- SAN= all neon-tests
-	@sh tools/testrun.sh $(OUT) $(if $(SAN),,build/aarch64)
+ifeq ($(SAN),)
+	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all neon-tests
+	@NEON_TESTS="$(NEON_TESTS)" sh tools/testrun.sh $(OUT) build/aarch64
+else
+	@sh tools/testrun.sh $(OUT)
+endif
 
 run: deps
 	@$(MAKE) --no-print-directory all

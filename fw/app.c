@@ -237,12 +237,25 @@ static void on_flip(void *ctx, int index)
 	}
 }
 
-/* Fill the test card's text lines: what a technician checks at a glance. */
+/* A recent log line that repeats a profile error already on the card. */
+static int is_board_error(const struct app *a, const char *line)
+{
+	for (int i = 0; i < a->board_errs.count && i < BOARD_MAX_ERRORS; i++)
+		if (!strcmp(line, a->board_errs.msg[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Fill the test card's text lines: what a technician checks at a glance,
+ * then what went wrong: the profile's errors first (the box runs on safe
+ * defaults until they are fixed), then the latest warnings and errors.
+ */
 static int card_lines(struct app *a, char lines[][LOG_LINE_MAX], int max, int *nerrors)
 {
 	struct audio_report ar;
 	char recent[LOG_RECENT_MAX][LOG_LINE_MAX];
-	int n = 0, i, nrecent;
+	int n = 0, i, nrecent, first_error;
 
 	if (a->have_audio) {
 		audio_report(&a->audio, &ar);
@@ -255,10 +268,18 @@ static int card_lines(struct app *a, char lines[][LOG_LINE_MAX], int max, int *n
 		snprintf(lines[n++], LOG_LINE_MAX, "audio: no device");
 	}
 	snprintf(lines[n++], LOG_LINE_MAX, "touch devices %d", a->have_touch ? a->touch.count : 0);
-	nrecent = log_recent(recent, max - n);
+	first_error = n;
+	for (i = 0; i < a->board_errs.count && i < BOARD_MAX_ERRORS && n < max; i++)
+		snprintf(lines[n++], LOG_LINE_MAX, "%s", a->board_errs.msg[i]);
+	nrecent = log_recent(recent, LOG_RECENT_MAX);
+	/* The newest other lines that fit, oldest of them first. */
+	int idx[LOG_RECENT_MAX], m = 0;
 	for (i = 0; i < nrecent; i++)
-		memcpy(lines[n++], recent[i], LOG_LINE_MAX);
-	*nerrors = nrecent;
+		if (!is_board_error(a, recent[i]))
+			idx[m++] = i;
+	for (i = m > max - n ? m - (max - n) : 0; i < m; i++)
+		memcpy(lines[n++], recent[idx[i]], LOG_LINE_MAX);
+	*nerrors = n - first_error;
 	return n;
 }
 

@@ -464,9 +464,19 @@ static void parse_section(struct parser *p, char *s)
 	p->index = (int)idx;
 }
 
+/* "[audio]" or "[display 0]": the section as the file spells it. */
+static const char *section_label(const struct parser *p, char *buf, size_t n)
+{
+	if (p->index >= 0)
+		snprintf(buf, n, "[%s %d]", section_name[p->sec], p->index);
+	else
+		snprintf(buf, n, "[%s]", section_name[p->sec]);
+	return buf;
+}
+
 static void parse_line(struct parser *p, char *s)
 {
-	char *eq, *key, *val, list[200];
+	char *eq, *key, *val, list[200], label[24];
 	size_t k;
 	int slot;
 
@@ -497,13 +507,14 @@ static void parse_line(struct parser *p, char *s)
 			break;
 	if (k == NKEYS) {
 		expected_keys(p->sec, list, sizeof list);
-		error(p, "unknown key '%s' in [%s] (expected %s)", key, section_name[p->sec], list);
+		error(p, "unknown key '%s' in %s (expected %s)", key,
+		      section_label(p, label, sizeof label), list);
 		return;
 	}
 	slot = p->index < 0 ? 0 : p->index;
 	if (p->seen[k][slot] && keys[k].kind != K_LIBRARY) {
-		error(p, "'%s' set twice in [%s] (first at line %d)", key, section_name[p->sec],
-		      p->seen[k][slot]);
+		error(p, "'%s' set twice in %s (first at line %d)", key,
+		      section_label(p, label, sizeof label), p->seen[k][slot]);
 		return;
 	}
 	if (parse_value(p, &keys[k], val) == 0)

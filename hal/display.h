@@ -75,6 +75,12 @@ struct display_ops {
 	void (*close)(struct displays *ds, struct loop *l);
 };
 
+/*
+ * Log a display problem ("display <backend>: ...") and keep it, after the
+ * earlier ones, in ds->error for the screen and status.
+ */
+void display_note(struct displays *ds, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 extern const struct display_ops display_drm_ops;
 extern const struct display_ops display_sim_ops;
 

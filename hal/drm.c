@@ -106,38 +106,6 @@ struct drm_local {
 
 static struct drm_local drm = {.fd = -1};
 
-/* Add src to the string in dst (size bytes), cutting it short if need be. */
-static void append(char *dst, size_t size, const char *src)
-{
-	size_t used = strlen(dst), n = strlen(src);
-
-	if (used + 1 >= size)
-		return;
-	if (n > size - 1 - used)
-		n = size - 1 - used;
-	memcpy(dst + used, src, n);
-	dst[used + n] = '\0';
-}
-
-static void note(struct displays *ds, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Log a problem and keep it (after earlier ones) in ds->error for the screen. */
-static void note(struct displays *ds, const char *fmt, ...)
-{
-	char msg[sizeof ds->error];
-	size_t used = strlen(ds->error);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	log_warn("display: %s", msg);
-	if (used)
-		append(ds->error, sizeof ds->error, "; ");
-	append(ds->error, sizeof ds->error, msg);
-}
-
 static int rotation_valid(int r)
 {
 	return r == 0 || r == 90 || r == 180 || r == 270;
@@ -285,7 +253,7 @@ static int probe(struct drm_local *d, struct displays *ds, const struct board *b
 		drmModeFreeResources(res);
 	}
 	if (d->fd < 0) {
-		note(ds, "no DRM display device (%s)", first_err[0] ? first_err : "none found");
+		display_note(ds, "no DRM display device (%s)", first_err[0] ? first_err : "none found");
 		return -ENODEV;
 	}
 	return 0;
@@ -362,7 +330,7 @@ static struct drm_conn *pick_connector(struct drm_local *d, struct displays *ds,
 		other = spare;
 	if (!bd->connector[0]) {
 		if (!other)
-			note(ds, "display %d: no connected screen left on %s", i, d->path);
+			display_note(ds, "display %d: no connected screen left on %s", i, d->path);
 		return other;
 	}
 	if (named && usable(d, named))
@@ -372,9 +340,9 @@ static struct drm_conn *pick_connector(struct drm_local *d, struct displays *ds,
 	      : named->used	 ? "taken by another display"
 				 : "without a free CRTC";
 	if (other)
-		note(ds, "display %d: %s is %s, using %s", i, bd->connector, why, other->name);
+		display_note(ds, "display %d: %s is %s, using %s", i, bd->connector, why, other->name);
 	else
-		note(ds, "display %d: %s is %s on %s", i, bd->connector, why, d->path);
+		display_note(ds, "display %d: %s is %s on %s", i, bd->connector, why, d->path);
 	return other;
 }
 
@@ -512,10 +480,10 @@ static int setup_output(struct drm_local *d, struct displays *ds, struct arena *
 	w = o->mode.hdisplay;
 	h = o->mode.vdisplay;
 	if (dc->fit[i] < FIT_SIZE && bd->width > 0 && bd->height > 0)
-		note(ds, "display %d: %s offers no %dx%d, using %dx%d", i, dc->name, bd->width,
+		display_note(ds, "display %d: %s offers no %dx%d, using %dx%d", i, dc->name, bd->width,
 		     bd->height, w, h);
 	else if (dc->fit[i] < FIT_EXACT && bd->refresh > 0)
-		note(ds, "display %d: %s offers no %d Hz, using %dx%d@%u", i, dc->name,
+		display_note(ds, "display %d: %s offers no %d Hz, using %dx%d@%u", i, dc->name,
 		     bd->refresh, w, h, o->mode.vrefresh);
 
 	disp->index = i;
@@ -525,7 +493,7 @@ static int setup_output(struct drm_local *d, struct displays *ds, struct arena *
 	disp->refresh = (int)o->mode.vrefresh;
 	disp->rotation = bd->rotation;
 	if (!rotation_valid(disp->rotation)) {
-		note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
+		display_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
 		     disp->rotation);
 		disp->rotation = 0;
 	}
@@ -537,13 +505,13 @@ static int setup_output(struct drm_local *d, struct displays *ds, struct arena *
 	disp->fb.stride = (int)stride;
 	disp->fb.px = logical_surface(d, a, i, stride * (size_t)disp->fb.h);
 	if (!disp->fb.px) {
-		note(ds, "display %d: no arena memory for %dx%d", i, w, h);
+		display_note(ds, "display %d: no arena memory for %dx%d", i, w, h);
 		return -ENOMEM;
 	}
 	for (int k = 0; k < 2; k++) {
 		err = buf_create(d, dc->name, &o->buf[k], w, h);
 		if (err) {
-			note(ds, "display %d: cannot make scanout buffers on %s", i, dc->name);
+			display_note(ds, "display %d: cannot make scanout buffers on %s", i, dc->name);
 			return err;
 		}
 	}
@@ -564,11 +532,11 @@ static int drm_open(struct displays *ds, const struct board *b, struct arena *a,
 	ds->error[0] = '\0';
 	memset(ds->d, 0, sizeof ds->d);
 	if (d->fd >= 0) {
-		note(ds, "%s is already open", d->path);
+		display_note(ds, "%s is already open", d->path);
 		return -EBUSY;
 	}
 	if (n < 1 || n > BOARD_MAX_DISPLAYS) {
-		note(ds, "profile %s asks for %d displays (1..%d)", b->path, n, BOARD_MAX_DISPLAYS);
+		display_note(ds, "profile %s asks for %d displays (1..%d)", b->path, n, BOARD_MAX_DISPLAYS);
 		return -EINVAL;
 	}
 	d->nconns = 0;
@@ -600,7 +568,7 @@ static int drm_open(struct displays *ds, const struct board *b, struct arena *a,
 	if (err)
 		return err;
 	if (count == 0) {
-		note(ds, "no connected screen on %s", d->path);
+		display_note(ds, "no connected screen on %s", d->path);
 		close(d->fd);
 		d->fd = -1;
 		return -ENODEV;
@@ -627,7 +595,7 @@ static int drm_open(struct displays *ds, const struct board *b, struct arena *a,
 	if (l) {
 		err = loop_add(l, d->fd, EPOLLIN, drm_event, d);
 		if (err) {
-			note(ds, "cannot watch %s on the loop: %s", d->path, strerror(-err));
+			display_note(ds, "cannot watch %s on the loop: %s", d->path, strerror(-err));
 			release(d, ds, l);
 			return err;
 		}

@@ -26,38 +26,6 @@ struct sim_local {
 	struct surface scanout[BOARD_MAX_DISPLAYS];
 };
 
-/* Add src to the string in dst (size bytes), cutting it short if need be. */
-static void append(char *dst, size_t size, const char *src)
-{
-	size_t used = strlen(dst), n = strlen(src);
-
-	if (used + 1 >= size)
-		return;
-	if (n > size - 1 - used)
-		n = size - 1 - used;
-	memcpy(dst + used, src, n);
-	dst[used + n] = '\0';
-}
-
-static void sim_note(struct displays *ds, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Log a problem and keep the first ones in ds->error for the screen. */
-static void sim_note(struct displays *ds, const char *fmt, ...)
-{
-	char msg[sizeof ds->error];
-	size_t used = strlen(ds->error);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	log_warn("display sim: %s", msg);
-	if (used)
-		append(ds->error, sizeof ds->error, "; ");
-	append(ds->error, sizeof ds->error, msg);
-}
-
 static int sim_open(struct displays *ds, const struct board *b, struct arena *a, struct loop *l)
 {
 	struct sim_local *sim;
@@ -68,13 +36,13 @@ static int sim_open(struct displays *ds, const struct board *b, struct arena *a,
 	ds->local = NULL;
 	ds->error[0] = '\0';
 	if (n < 1 || n > BOARD_MAX_DISPLAYS) {
-		sim_note(ds, "profile %s asks for %d displays (1..%d)", b->path, n,
+		display_note(ds, "profile %s asks for %d displays (1..%d)", b->path, n,
 			 BOARD_MAX_DISPLAYS);
 		return -EINVAL;
 	}
 	sim = ARENA_NEW(a, struct sim_local, 1, "sim display state");
 	if (!sim) {
-		sim_note(ds, "no arena memory for the screens");
+		display_note(ds, "no arena memory for the screens");
 		return -ENOMEM;
 	}
 	for (int i = 0; i < n; i++) {
@@ -97,7 +65,7 @@ static int sim_open(struct displays *ds, const struct board *b, struct arena *a,
 		d->rotation = bd->rotation;
 		if (d->rotation != 0 && d->rotation != 90 && d->rotation != 180 &&
 		    d->rotation != 270) {
-			sim_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
+			display_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
 				 d->rotation);
 			d->rotation = 0;
 		}
@@ -111,7 +79,7 @@ static int sim_open(struct displays *ds, const struct board *b, struct arena *a,
 		so->stride = w;
 		so->px = ARENA_NEW(a, uint32_t, (size_t)w * (size_t)h, "sim scanout");
 		if (!d->fb.px || !so->px) {
-			sim_note(ds, "display %d: no arena memory for %dx%d", i, w, h);
+			display_note(ds, "display %d: no arena memory for %dx%d", i, w, h);
 			memset(ds->d, 0, sizeof ds->d);
 			return -ENOMEM;
 		}

@@ -2,3 +2,4 @@
 TESTS += tone
 tone_SRCS := dsp/tone.c
 tone_LIBS :=
+NEON_TESTS += tone

@@ -2,3 +2,4 @@
 TESTS += touchdec
 touchdec_SRCS := hal/touchdec.c
 touchdec_LIBS :=
+NEON_TESTS += touchdec

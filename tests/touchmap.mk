@@ -3,3 +3,4 @@
 TESTS += touchmap
 touchmap_SRCS := hal/touchdec.c gfx/gfx.c fonts/font.c
 touchmap_LIBS :=
+NEON_TESTS += touchmap

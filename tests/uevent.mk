@@ -3,3 +3,4 @@
 TESTS += uevent
 uevent_SRCS := hal/uevent.c fw/loop.c fw/arena.c fw/log.c fw/guard.c
 uevent_LIBS :=
+NEON_TESTS += uevent

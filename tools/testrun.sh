@@ -1,10 +1,11 @@
 #!/bin/sh
 # Run every test and close with one line: "N passed, N failed".
 #
-#   tools/testrun.sh HOSTOUT [ARMOUT]
+#   NEON_TESTS="gfx convert ..." tools/testrun.sh HOSTOUT [ARMOUT]
 #
-# HOSTOUT/tests/test_* run on the host; ARMOUT/tests/test_* (the NEON
-# tests, cross-built) run under qemu-aarch64; then the emulator
+# HOSTOUT/tests/test_* run on the host; ARMOUT/tests/test_NAME for each
+# NAME in NEON_TESTS (cross-built, NEON paths on) run under qemu-aarch64;
+# then the emulator
 # end-to-end test when ARMOUT is given (sanitizer runs skip both).
 # cmocka's "[       OK ]" / "[  FAILED  ] name" lines and the end-to-end
 # test's "ok - ..." / "not ok - ..." lines are what gets counted; a binary
@@ -46,12 +47,15 @@ for t in "$host"/tests/test_*; do
 done
 
 if [ -n "$arm" ]; then
-	for t in "$arm"/tests/test_*; do
-		[ -x "$t" ] || continue
+	for name in ${NEON_TESTS:-}; do
+		t=$arm/tests/test_$name
 		run "$t (qemu-aarch64)" qemu-aarch64 -L /usr/aarch64-linux-gnu "$t"
 	done
 	if [ -x tests/e2e/emu.sh ] && [ "${SLIPMAT_SKIP_E2E:-0}" != 1 ]; then
-		run "emulator end-to-end" tests/e2e/emu.sh "$host/slipmat" "$host/e2e/check"
+		run "emulator end-to-end (x86_64)" tests/e2e/emu.sh x86_64 "$host/slipmat" \
+			"$host/e2e/check"
+		run "emulator end-to-end (aarch64)" tests/e2e/emu.sh aarch64 "$arm/slipmat" \
+			"$host/e2e/check"
 	fi
 fi
 

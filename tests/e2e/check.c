@@ -6,7 +6,13 @@
  *   check card PPM NAME          the test card is on screen, showing NAME
  *   check mark PPM X Y TOL       the touch mark is centred within TOL px of X,Y
  *   check nomark PPM             no touch mark on this head
- *   check tone WAV CH HZ         channel CH (1-based) carries a sine at HZ
+ *   check tone WAV CH HZ [DBFS]  channel CH (1-based) carries a sine at HZ
+ *                                (and peaks at DBFS, within 0.6 dB)
+ *   check text PPM COLOUR TEXT   a status line of the card starts with TEXT
+ *                                drawn in COLOUR (hex RRGGBB)
+ *   check png PPM PNG            convert a screendump for people to look at
+ *   check wavfix WAV             repair the header QEMU writes for more than
+ *                                two channels (byte rate, block align, sizes)
  *
  * Each prints what it measured; exit 0 when it holds, 1 when not, 2 on
  * unreadable input.
@@ -20,6 +26,7 @@
 #include "fonts/font.h"
 #include "fw/testcard.h"
 #include "gfx/gfx.h"
+#include "hal/png.h"
 
 struct image {
 	int w, h;
@@ -142,6 +149,40 @@ static int check_card(const struct image *im, const char *name)
 	return bad == 0 && diff == 0 ? 0 : 1;
 }
 
+/*
+ * The status lines sit at x = 16 from 60 % of the height down, 16*s px
+ * tall (fw/testcard.h). Find a row that shows text exactly as our
+ * rasterizer draws it in colour.
+ */
+static int check_text(const struct image *im, uint32_t colour, const char *text)
+{
+	int w = im->w, h = im->h, s = w >= 1200 && h >= 760 ? 2 : 1;
+	int tw = gfx_text_width(&font_mono8x16, s, text), th = 16 * s;
+	uint32_t *ref = malloc(sizeof *ref * (size_t)tw * (size_t)th);
+	struct surface r = { .px = ref, .w = tw, .h = th, .stride = tw };
+	long best = -1;
+
+	gfx_clear(&r, TESTCARD_BG);
+	gfx_text_scaled(&r, &font_mono8x16, 0, 0, s, colour, text);
+	for (int y0 = h * 60 / 100; y0 + th <= h && 16 + tw <= w; y0++) {
+		long diff = 0;
+		for (int y = 0; y < th && (best < 0 || diff < best); y++)
+			for (int x = 0; x < tw; x++)
+				diff += im->px[(long)(y0 + y) * w + 16 + x] != ref[y * tw + x];
+		if (best < 0 || diff < best)
+			best = diff;
+		if (diff == 0) {
+			printf("'%s' in %06x at 16,%d\n", text, colour, y0);
+			free(ref);
+			return 0;
+		}
+	}
+	free(ref);
+	printf("'%s' in %06x is not on screen (closest row: %ld pixels differ)\n", text, colour,
+	       best);
+	return 1;
+}
+
 /* Goertzel power of frequency hz over n samples of channel ch. */
 static double power_at(const int16_t *s, long n, int chans, int ch, double rate, double hz)
 {
@@ -155,7 +196,7 @@ static double power_at(const int16_t *s, long n, int chans, int ch, double rate,
 	return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((double)n * n);
 }
 
-static int check_tone(const char *path, int ch, double hz)
+static int check_tone(const char *path, int ch, double hz, const char *dbfs)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char hdr[44];
@@ -214,7 +255,46 @@ static int check_tone(const char *path, int ch, double hz)
 	printf("channel %d: %.0f Hz, peak %.1f dBFS, %.2f s of sound (want %.0f Hz)\n", ch,
 	       best_hz, 20 * log10(peak / 32768.0 + 1e-12), (double)n / rate, hz);
 	free(s);
+	double level = 20 * log10(peak / 32768.0 + 1e-12);
+	if (dbfs && fabs(level - atof(dbfs)) > 0.6) {
+		printf("channel %d: level %.1f dBFS, want %s\n", ch, level, dbfs);
+		return 1;
+	}
 	return fabs(best_hz - hz) <= hz * 0.01 ? 0 : 1;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static int wavfix(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+	unsigned char h[44];
+
+	if (!f || fread(h, 1, 44, f) != 44 || memcmp(h, "RIFF", 4) || memcmp(h + 36, "data", 4)) {
+		fprintf(stderr, "%s: not a plain 44-byte-header WAV file\n", path);
+		return 2;
+	}
+	int chans = h[22] | h[23] << 8, bits = h[34] | h[35] << 8;
+	uint32_t rate = (uint32_t)(h[24] | h[25] << 8 | h[26] << 16 | h[27] << 24);
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	uint32_t align = (uint32_t)(chans * bits / 8);
+	uint32_t data = (uint32_t)(len - 44) / align * align;
+	h[32] = (unsigned char)align;
+	h[33] = (unsigned char)(align >> 8);
+	put32(h + 28, rate * align);
+	put32(h + 40, data);
+	put32(h + 4, data + 36);
+	fseek(f, 0, SEEK_SET);
+	fwrite(h, 1, 44, f);
+	fclose(f);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -227,8 +307,17 @@ int main(int argc, char **argv)
 		return read_ppm(argv[2], &im) ? 2 : check_mark(&im, atof(argv[3]), atof(argv[4]), atof(argv[5]));
 	if (argc == 3 && !strcmp(argv[1], "nomark"))
 		return read_ppm(argv[2], &im) ? 2 : check_nomark(&im);
-	if (argc == 5 && !strcmp(argv[1], "tone"))
-		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]));
-	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ\n");
+	if (argc == 4 && !strcmp(argv[1], "png"))
+		return read_ppm(argv[2], &im) ? 2 : png_write_xrgb(argv[3], im.px, im.w, im.h, im.w) ? 1 : 0;
+	if (argc == 5 && !strcmp(argv[1], "text"))
+		return read_ppm(argv[2], &im) ? 2
+					      : check_text(&im, (uint32_t)strtoul(argv[3], NULL, 16),
+							   argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "wavfix"))
+		return wavfix(argv[2]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tone"))
+		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]), argc == 6 ? argv[5] : NULL);
+	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ [DBFS]\n"
+			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n");
 	return 2;
 }

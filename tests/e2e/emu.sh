@@ -2,18 +2,30 @@
 # The whole box in the appliance emulator: slipmat as PID 1 on Debian's
 # PREEMPT_RT kernel in QEMU, with real DRM, snd-usb-audio and evdev.
 #
-#   tests/e2e/emu.sh SLIPMAT CHECK
+#   tests/e2e/emu.sh ARCH SLIPMAT CHECK
 #
-# SLIPMAT is the x86_64 firmware, CHECK the pixel and tone checker built
-# from tests/e2e/check.c. Prints "ok - ..." or "not ok - ..." per check.
+# ARCH is x86_64 (Debian's PREEMPT_RT kernel) or aarch64 (its arm64
+# kernel, QEMU virt with a Cortex-A76); SLIPMAT is the firmware built for
+# ARCH, CHECK the host's pixel and tone checker (tests/e2e/check.c).
+# Prints "ok - ..." or "not ok - ..." per check. Three boots: the
+# emulator's profile (screens, touch, hotplug, status, and the sound on
+# QEMU's usb-audio, which records two channels exactly: split cue); the
+# same box on the kernel's ALSA loopback card with four outputs, captured
+# inside the guest, for the master 1-2 / cue 3-4 routing (QEMU's
+# usb-audio has no four-channel mode); and on x86_64 a broken profile,
+# on which the box must still come up, on safe defaults, with the
+# errors on screen.
 # Every wait is on what the guest says (serial log, files), never a sleep:
 # under TCG the guest runs seconds behind.
 set -u
-bin=$(realpath "$1")
-check=$(realpath "$2")
+arch=$1
+bin=$(realpath "$2")
+check=$(realpath "$3")
+# The guest's own copies of the checker and the capture helper.
+guest_tools=$(dirname "$bin")/e2e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-out=build/e2e
+out=build/e2e/$arch
 run=$out/run
 E=build/emu/emuctl
 log=$run/serial.log
@@ -29,31 +41,37 @@ expect() {
 	[ -n "$res" ] && printf '%s\n' "$res" | sed 's/^/    /'
 	return 0
 }
-kernel=$(tools/emu/kernel.sh x86_64 build/emu/kernel-x86_64) || {
-	nok "fetch Debian's PREEMPT_RT kernel"
+kernel=$(tools/emu/kernel.sh "$arch" "build/emu/kernel-$arch") || {
+	nok "$arch: fetch Debian's kernel"
 	exit 1
 }
 set -- $kernel
-tools/emu/initramfs.sh x86_64 "$2" "$bin" boards/emu-x86_64.board "$out/x86_64.cpio.gz" \
-	>"$out/initramfs.log" 2>&1 || {
-	nok "build the initramfs (see $out/initramfs.log)"
-	exit 1
+kernel=$1 modules=$2
+
+# boot BOARD RUNDIR: the box with that profile, until QEMU listens.
+boot() {
+	tools/emu/initramfs.sh "$arch" "$modules" "$bin" "$1" "$2.cpio.gz" \
+		"$guest_tools/check" "$guest_tools/capture" >"$2.initramfs.log" 2>&1 || {
+		nok "$arch: build the initramfs (see $2.initramfs.log)"
+		exit 1
+	}
+	tools/emu/boot.sh --arch "$arch" --kernel "$kernel" --initrd "$2.cpio.gz" --dir "$2" \
+		--audio-channels 2 >/dev/null || {
+		nok "$arch: start QEMU"
+		exit 1
+	}
 }
-tools/emu/boot.sh --arch x86_64 --kernel "$1" --initrd "$out/x86_64.cpio.gz" --dir "$run" \
-	--audio-channels 6 >/dev/null || {
-	nok "start QEMU"
-	exit 1
-}
+boot "boards/emu-$arch.board" "$run"
 trap '$E quit "$run/qmp.sock" >/dev/null 2>&1' EXIT
 
 # 1. Boot to the first frame, and how long it took from kernel start.
 if line=$($E wait "$log" 'slipmat: first frame on' 180); then
-	ok "slipmat boots as PID 1 and flips its first frame"
+	ok "$arch: slipmat boots as PID 1 and flips its first frame"
 	echo "    $line"
-	echo "    time from kernel start to slipmat's first frame: $(echo "$line" |
+	echo "    time from kernel start to slipmat's first frame ($arch): $(echo "$line" |
 		sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p') s"
 else
-	nok "slipmat boots as PID 1 and flips its first frame"
+	nok "$arch: slipmat boots as PID 1 and flips its first frame"
 	tail -30 "$log" | sed 's/^/    /'
 	exit 1
 fi
@@ -78,9 +96,9 @@ retry() {
 }
 
 # 2. Both heads show the test card, each with its own connector name.
-expect "head 0 shows the test card of Virtual-1" retry 30 seen 0 card Virtual-1
-expect "head 1 shows the test card of Virtual-2" retry 30 seen 1 card Virtual-2
-expect "no touch mark on head 1 before any touch" seen 1 nomark
+expect "$arch: head 0 shows the test card of Virtual-1" retry 30 seen 0 card Virtual-1
+expect "$arch: head 1 shows the test card of Virtual-2" retry 30 seen 1 card Virtual-2
+expect "$arch: no touch mark on head 1 before any touch" seen 1 nomark
 
 # 3. A tap on the second screen's tablet marks the right place on the
 # right head, and only there. The tablet spans 0..32767 over 1280x800.
@@ -90,13 +108,29 @@ off=$(wc -c <"$log")
 $E tap "$run/qmp.sock" touch1 8192 24576 >/dev/null
 $E wait -o "$off" "$log" 'touch on display 1' 60 | sed 's/^/    /'
 x=$((8192 * 1279 / 32767)) y=$((24576 * 799 / 32767))
-expect "a tap on touch1 at (8192,24576) marks head 1 at $x,$y" retry 20 seen 1 mark $x $y 2
-expect "head 0 has no mark after a tap on head 1" seen 0 nomark
+expect "$arch: a tap on touch1 at (8192,24576) marks head 1 at $x,$y" retry 20 seen 1 mark $x $y 2
+expect "$arch: head 0 has no mark after a tap on head 1" seen 0 nomark
 off=$(wc -c <"$log")
 $E tap "$run/qmp.sock" touch0 30000 2000 >/dev/null
 $E wait -o "$off" "$log" 'touch on display 0' 60 | sed 's/^/    /'
 x=$((30000 * 1279 / 32767)) y=$((2000 * 799 / 32767))
-expect "a tap on touch0 at (30000,2000) marks head 0 at $x,$y" retry 20 seen 0 mark $x $y 2
+expect "$arch: a tap on touch0 at (30000,2000) marks head 0 at $x,$y" retry 20 seen 0 mark $x $y 2
+
+# Unplugging a touchscreen and plugging it back in: the kernel's uevents
+# close and reopen it, and it still lands on its own screen.
+off=$(wc -c <"$log")
+$E qmp "$run/qmp.sock" '{"execute":"device_del","arguments":{"id":"touch1"}}' >/dev/null
+expect "$arch: unplugging touch1 closes its device" \
+	$E wait -o "$off" "$log" 'event1 "QEMU QEMU USB Tablet": ' 60
+off=$(wc -c <"$log")
+$E qmp "$run/qmp.sock" '{"execute":"device_add","arguments":{"driver":"usb-tablet","id":"touch1","bus":"xhci.0","port":"2","display":"video0","head":1}}' >/dev/null
+expect "$arch: plugging it back in opens it again for display 1" \
+	$E wait -o "$off" "$log" 'phys "usb-0000:00:03.0-2/input0": absolute pointer, display 1' 60
+off=$(wc -c <"$log")
+$E tap "$run/qmp.sock" touch1 24576 8192 >/dev/null
+$E wait -o "$off" "$log" 'touch on display 1' 60 | sed 's/^/    /'
+x=$((24576 * 1279 / 32767)) y=$((8192 * 799 / 32767))
+expect "$arch: after replugging, a tap on touch1 marks head 1 at $x,$y" retry 20 seen 1 mark $x $y 2
 
 # 4. slipmat status, typed into the guest's serial console.
 off=$(wc -c <"$log")
@@ -105,26 +139,84 @@ $E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
 status=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
 printf '%s\n' "$status" | sed -n '/^board:/,/^allocations:/p' | sed 's/^/    /'
 has() { printf '%s\n' "$status" | grep -q "$1"; }
-expect "status reports the usb-audio device" has '^audio device: hw:CARD=Audio,DEV=0 "QEMU USB Audio"'
-expect "status reports the format: S16_LE, 48 kHz, 6 channels, master 1-2, cue 3-4" \
-	has '^audio format: S16_LE, 48000 Hz, 6 channels (master 1-2, cue 3-4)'
-expect "status reports the period" has '^audio period: 256 frames x 4'
-expect "status reports the xrun count" has '^audio xruns: [0-9]'
-expect "status reports both displays" has '^display 1: Virtual-2 1280x800'
-expect "status reports both touch devices" has '^touch devices: 2'
-expect "nothing allocated after init" has 'allocations: .*, 0 after init'
+expect "$arch: status reports the usb-audio device" has '^audio device: hw:CARD=Audio,DEV=0 "QEMU USB Audio"'
+expect "$arch: status reports the format: S16_LE, 48 kHz, 2 channels, split cue" \
+	has '^audio format: S16_LE, 48000 Hz, 2 channels (split cue: master left, cue right)'
+expect "$arch: status reports the period" has '^audio period: 256 frames x 4'
+expect "$arch: status reports the xrun count" has '^audio xruns: [0-9]'
+expect "$arch: status reports both displays" has '^display 1: Virtual-2 1280x800'
+expect "$arch: status reports both touch devices" has '^touch devices: 2'
+expect "$arch: nothing allocated after init" has 'allocations: .*, 0 after init'
 
-# 5. The recording: tone A on outputs 1-2, tone B on 3-4. QEMU writes
-# the WAV as the guest plays; wait until it holds 3 s of six channels.
+# 5. The recording: master (tone A) left, cue (tone B) right. QEMU
+# writes the WAV as the guest plays; wait until it holds 3 s.
 t=$(($(date +%s) + 120))
-while [ "$(stat -c %s "$run/audio.wav" 2>/dev/null || echo 0)" -lt $((44 + 3 * 48000 * 12)) ] &&
+while [ "$(stat -c %s "$run/audio.wav" 2>/dev/null || echo 0)" -lt $((44 + 3 * 48000 * 4)) ] &&
 	[ "$(date +%s)" -lt "$t" ]; do
 	sleep 1
 done
 cp "$run/audio.wav" "$out/audio.wav"
 a=$(sed -n 's/^#define AUDIO_TONE_A_HZ \([0-9]*\).*/\1/p' fw/audio.h)
 b=$(sed -n 's/^#define AUDIO_TONE_B_HZ \([0-9]*\).*/\1/p' fw/audio.h)
-expect "output 1 carries tone A ($a Hz)" "$check" tone "$out/audio.wav" 1 "$a"
-expect "output 2 carries tone A ($a Hz)" "$check" tone "$out/audio.wav" 2 "$a"
-expect "output 3 carries tone B ($b Hz)" "$check" tone "$out/audio.wav" 3 "$b"
-expect "output 4 carries tone B ($b Hz)" "$check" tone "$out/audio.wav" 4 "$b"
+db=$(sed -n 's/^#define AUDIO_TONE_DBFS (\(-[0-9]*\)).*/\1/p' fw/audio.h)
+expect "$arch: usb-audio output 1 (master) carries tone A ($a Hz, $db dBFS)" \
+	"$check" tone "$out/audio.wav" 1 "$a" "$db"
+expect "$arch: usb-audio output 2 (cue) carries tone B ($b Hz, $db dBFS)" \
+	"$check" tone "$out/audio.wav" 2 "$b" "$db"
+
+$E quit "$run/qmp.sock" >/dev/null 2>&1
+
+# 6. Four outputs on the loopback card: tone A on 1-2, tone B on 3-4,
+# captured in the guest by tests/e2e/capture and measured there by the
+# guest's own build of the checker.
+run=$out/loopback
+log=$run/serial.log
+boot tests/e2e/loopback.board "$run"
+trap '$E quit "$run/qmp.sock" >/dev/null 2>&1' EXIT
+$E wait "$log" 'slipmat info: ready' 180 >/dev/null
+off=$(wc -c <"$log")
+$E serial "$run/serial.sock" "/extra/capture hw:CARD=Loopback,DEV=1,SUBDEV=0 4 3 /tmp/cap.wav;\
+ for c in 1:$a 2:$a 3:$b 4:$b; do /extra/check tone /tmp/cap.wav \${c%:*} \${c#*:} $db;\
+ echo tone-check \${c%:*} exit \$?; done; echo CAP''DONE" >/dev/null
+$E wait -o "$off" "$log" 'CAPDONE' 180 >/dev/null
+result=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
+printf '%s\n' "$result" | grep -E '^(captured|channel|capture:)' | sed 's/^/    /'
+has_result() { printf '%s\n' "$result" | grep -q "$1"; }
+expect "$arch: loopback output 1 (master) carries tone A ($a Hz, $db dBFS)" has_result '^tone-check 1 exit 0'
+expect "$arch: loopback output 2 (master) carries tone A ($a Hz, $db dBFS)" has_result '^tone-check 2 exit 0'
+expect "$arch: loopback output 3 (cue) carries tone B ($b Hz, $db dBFS)" has_result '^tone-check 3 exit 0'
+expect "$arch: loopback output 4 (cue) carries tone B ($b Hz, $db dBFS)" has_result '^tone-check 4 exit 0'
+
+$E quit "$run/qmp.sock" >/dev/null 2>&1
+trap - EXIT
+[ "$arch" = x86_64 ] || exit 0
+
+# 7. A broken profile: the box boots on the built-in safe defaults (one
+# display on the first connected connector, any touch device, hw:0,0 in
+# stereo) and shows the profile's errors in red on the screen.
+run=$out/broken
+log=$run/serial.log
+boot tests/e2e/broken.board "$run"
+trap '$E quit "$run/qmp.sock" >/dev/null 2>&1' EXIT
+if $E wait "$log" 'slipmat: first frame on' 180 >/dev/null; then
+	ok "broken profile: the box still boots and draws"
+else
+	nok "broken profile: the box still boots and draws"
+	tail -20 "$log" | sed 's/^/    /'
+	exit 1
+fi
+$E wait "$log" 'slipmat info: ready' 60 >/dev/null
+expect "broken profile: head 0 shows the test card on safe defaults" retry 30 seen 0 card Virtual-1
+expect "broken profile: the first error is on screen in red, with file and line" \
+	retry 30 seen 0 text ff4040 "/etc/slipmat/board:9: unknown key 'colour' in [display 0]"
+expect "broken profile: the second error is on screen in red, with file and line" \
+	retry 30 seen 0 text ff4040 "/etc/slipmat/board:14: rate: expected a whole number"
+off=$(wc -c <"$log")
+$E serial "$run/serial.sock" 'slipmat status' >/dev/null
+$E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
+status=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
+printf '%s\n' "$status" | sed -n '/^board:/,/^allocations:/p' | sed 's/^/    /'
+expect "broken profile: status names the defaults and both errors" \
+	has '^board: safe-defaults (built-in defaults)'
+expect "broken profile: status counts 2 profile errors" has '^profile errors: 2'
+expect "broken profile: audio still runs on the defaults" has '^audio state: running'
