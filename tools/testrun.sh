@@ -7,8 +7,9 @@
 # NAME in NEON_TESTS (cross-built, NEON paths on) run under qemu-aarch64;
 # then the emulator
 # end-to-end test when ARMOUT is given (sanitizer runs skip both).
-# cmocka's "[       OK ]" / "[  FAILED  ] name" lines and the end-to-end
-# test's "ok - ..." / "not ok - ..." lines are what gets counted; a binary
+# cmocka's "[       OK ]" lines and its "[  FAILED  ] N test(s)" and
+# "[  SKIPPED ] N test(s)" summaries, and the end-to-end test's "ok - ..."
+# / "not ok - ..." lines are what gets counted; a binary
 # that dies without saying which test failed counts as one failure.
 set -u
 host=$1
@@ -20,6 +21,8 @@ failed=0
 skipped=0
 
 count() { grep -c "$1" "$log" || true; }
+# cmocka names a failed or skipped test twice; its summary line counts it once.
+summed() { sed -n "s/^\[  $1 *\] \([0-9]*\) test(s).*/\1/p" "$log" | awk '{n += $1} END {print n + 0}'; }
 
 run() { # NAME COMMAND...
 	name=$1
@@ -28,8 +31,8 @@ run() { # NAME COMMAND...
 	rc=$?
 	cat "$log"
 	p=$(count '^\[       OK \]')
-	f=$(grep '^\[  FAILED  \]' "$log" | grep -vc 'test(s)' || true)
-	s=$(count '^\[  SKIPPED \]')
+	f=$(summed FAILED)
+	s=$(summed SKIPPED)
 	p=$((p + $(count '^ok - ')))
 	f=$((f + $(count '^not ok - ')))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

@@ -175,13 +175,22 @@ boot tests/e2e/loopback.board "$run"
 trap '$E quit "$run/qmp.sock" >/dev/null 2>&1' EXIT
 $E wait "$log" 'slipmat info: ready' 180 >/dev/null
 off=$(wc -c <"$log")
-$E serial "$run/serial.sock" "/extra/capture hw:CARD=Loopback,DEV=1,SUBDEV=0 4 3 /tmp/cap.wav;\
+$E serial "$run/serial.sock" "slipmat status; /extra/capture hw:CARD=Loopback,DEV=1,SUBDEV=0 4 3 /tmp/cap.wav;\
  for c in 1:$a 2:$a 3:$b 4:$b; do /extra/check tone /tmp/cap.wav \${c%:*} \${c#*:} $db;\
  echo tone-check \${c%:*} exit \$?; done; echo CAP''DONE" >/dev/null
 $E wait -o "$off" "$log" 'CAPDONE' 180 >/dev/null
 result=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
 printf '%s\n' "$result" | grep -E '^(captured|channel|capture:)' | sed 's/^/    /'
 has_result() { printf '%s\n' "$result" | grep -q "$1"; }
+printf '%s\n' "$result" | grep -E '^audio (device|format|period|xruns)' | sed 's/^/    /'
+expect "$arch: status reports the four-output loopback device" \
+	has_result '^audio device: hw:CARD=Loopback,DEV=0 "Loopback"'
+expect "$arch: status reports 4 channels, master 1-2, cue 3-4, and the period" \
+	has_result '^audio format: S16_LE, 48000 Hz, 4 channels (master 1-2, cue 3-4)'
+expect "$arch: status reports the loopback period and xruns" \
+	has_result '^audio period: 256 frames x 4'
+expect "$arch: status reports the loopback xrun count" has_result '^audio xruns: [0-9]'
+
 expect "$arch: loopback output 1 (master) carries tone A ($a Hz, $db dBFS)" has_result '^tone-check 1 exit 0'
 expect "$arch: loopback output 2 (master) carries tone A ($a Hz, $db dBFS)" has_result '^tone-check 2 exit 0'
 expect "$arch: loopback output 3 (cue) carries tone B ($b Hz, $db dBFS)" has_result '^tone-check 3 exit 0'
