@@ -185,9 +185,9 @@ has_result() { printf '%s\n' "$result" | grep -q "$1"; }
 printf '%s\n' "$result" | grep -E '^audio (device|format|period|xruns)' | sed 's/^/    /'
 expect "$arch: status reports the four-output loopback device" \
 	has_result '^audio device: hw:CARD=Loopback,DEV=0 "Loopback"'
-expect "$arch: status reports 4 channels, master 1-2, cue 3-4, and the period" \
+expect "$arch: status reports 4 channels, master 1-2, cue 3-4" \
 	has_result '^audio format: S16_LE, 48000 Hz, 4 channels (master 1-2, cue 3-4)'
-expect "$arch: status reports the loopback period and xruns" \
+expect "$arch: status reports the loopback period" \
 	has_result '^audio period: 256 frames x 4'
 expect "$arch: status reports the loopback xrun count" has_result '^audio xruns: [0-9]'
 
