@@ -44,7 +44,7 @@ OPT += -fno-sanitize-recover=undefined
 endif
 endif
 
-CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS := -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
