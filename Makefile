@@ -51,7 +51,7 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps run test check unit-tests neon-tests format clean
+.PHONY: all deps run test check unit-tests neon-tests format clean bench
 all: $(OUT)/slipmat
 
 $(OUT)/slipmat: $(OBJS)
@@ -117,6 +117,13 @@ endif
 run: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/emu/run.sh $(OUT)/slipmat
+
+# Benchmarks: speed and memory figures for the README, measured side by
+# side in one run (tools/bench/run.sh says what each figure is).
+bench: deps
+	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all neon-tests
+	@sh tools/bench/run.sh $(OUT) build/aarch64
 
 format:
 	clang-format -i $(SRCS) $(wildcard fw/*.h hal/*.h dsp/*.h gfx/*.h fonts/*.h tests/*.c tools/*.c tools/*/*.c)

@@ -5,6 +5,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +14,29 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "audiodev.h"
+#include "deck.h"
+#include "engine.h"
 #include "guard.h"
 #include "log.h"
 #include "pid1.h"
 #include "testcard.h"
+
+/*
+ * The sound engine and the decks' track storage (from the arena). One box,
+ * one of each: file scope rather than in struct app, which the status and
+ * drawing code reach through engine_state() only.
+ */
+static struct engine engine;
+static struct track tracks[ENGINE_DECKS];
+static int have_engine, have_test_tracks;
+static struct engine_state engine_now;
+static int have_engine_now;
+/* The audio interface coming and going (fw/audiodev.h). */
+static struct audiodev audiodev;
+
+/* Arena left for what init takes after the decks (period buffers, control). */
+#define APP_ARENA_RESERVE (4u << 20)
 
 static void on_signal(void *ctx, int fd, uint32_t events);
 static void on_tick(void *ctx, int fd, uint32_t events);
@@ -103,16 +123,92 @@ static void open_touch(struct app *a)
 	a->have_touch = 1;
 }
 
+/*
+ * Track storage for each deck: the profile's deck_minutes at the engine's
+ * rate, or, when the arena is too small for that, what fits (logged).
+ */
+static int take_tracks(struct app *a)
+{
+	size_t frame = 2 * sizeof(float), want, have, room;
+	long frames;
+	int i;
+
+	want = (size_t)a->board.memory.deck_minutes * 60 * (size_t)engine.rate;
+	room = a->arena.size - a->arena.used;
+	have = room > APP_ARENA_RESERVE ? (room - APP_ARENA_RESERVE) / (ENGINE_DECKS * frame) : 0;
+	if (have < want) {
+		log_warn("decks: %d min a deck do not fit the %d MiB arena: %.1f min each",
+			 a->board.memory.deck_minutes, a->board.memory.arena_mb,
+			 have / 60.0 / engine.rate);
+		want = have;
+	}
+	frames = (long)want & ~15L;
+	for (i = 0; i < ENGINE_DECKS; i++) {
+		float *buf = frames > 0 ? ARENA_NEW(&a->arena, float, 2 * (size_t)frames,
+						    "deck track storage")
+					: NULL;
+
+		if (!buf)
+			return -ENOMEM;
+		track_init(&tracks[i], buf, frames);
+	}
+	return 0;
+}
+
+/*
+ * The engine, its track storage, and the test tracks it plays until the
+ * box has tracks of its own: deck A's tone on the master, deck B's on
+ * the cue (fw/audio.h's AUDIO_TONE_*).
+ */
+static void open_engine(struct app *a)
+{
+	int err = engine_init(&engine, &a->board, &a->arena);
+
+	if (err) {
+		log_error("engine: %s; no sound", strerror(-err));
+		return;
+	}
+	have_engine = 1;
+	audio_attach(&a->audio, &engine);
+	err = take_tracks(a);
+	if (err == 0)
+		err = engine_test_tracks(&engine, tracks, AUDIO_TONE_A_HZ, AUDIO_TONE_B_HZ,
+					 AUDIO_TONE_DBFS);
+	if (err) {
+		log_error("engine: no test tracks: %s", strerror(-err));
+		return;
+	}
+	have_test_tracks = 1;
+	log_info("decks: %.1f min of track storage each; deck A: %d Hz test track on master, "
+		 "deck B: %d Hz on cue (%s)",
+		 tracks[0].capacity / 60.0 / engine.rate, AUDIO_TONE_A_HZ, AUDIO_TONE_B_HZ,
+		 engine_routing(&engine));
+}
+
+/* What plays, in a few words, for the test card. */
+static void describe_sound(char *buf, size_t size)
+{
+	if (have_test_tracks)
+		snprintf(buf, size, "deck A %d Hz test track on master, deck B %d Hz on cue (%s)",
+			 AUDIO_TONE_A_HZ, AUDIO_TONE_B_HZ, engine_routing(&engine));
+	else if (have_engine)
+		snprintf(buf, size, "decks empty (%s)", engine_routing(&engine));
+	else
+		snprintf(buf, size, "no engine: silence");
+}
+
+/*
+ * The audio thread on the profile's device; a device that is not there,
+ * or goes away later, is reopened when it comes (back), and the engine
+ * plays on from where it was.
+ */
 static void open_audio(struct app *a)
 {
 	const struct pcm_ops *ops =
 		a->board.backend == BOARD_BACKEND_SIM ? &pcm_wav_ops : &pcm_alsa_ops;
-	int err = audio_start(&a->audio, &a->board, &a->arena, ops);
 
-	if (err) {
-		log_error("audio: %s: %s", a->board.audio.device, strerror(-err));
-		return;
-	}
+	audiodev_init(&audiodev, &a->audio, &a->board, &a->arena, ops);
+	audiodev_start(&audiodev); /* a failure is logged and retried */
 	a->have_audio = 1;
 }
 
@@ -152,6 +248,7 @@ int app_init(struct app *a, const char *board_path, int pid1)
 	if (uevent_open(&a->uevent, &a->loop, on_uevent, a) == 0)
 		a->have_uevent = 1;
 	open_touch(a);
+	open_engine(a);
 	open_audio(a);
 	if (ctl_open(&a->ctl, a->board.control, &a->arena, &a->loop, on_command, a) == 0)
 		a->have_ctl = 1;
@@ -179,7 +276,11 @@ void app_clear(struct app *a)
 	if (a->have_ctl)
 		ctl_close(&a->ctl);
 	if (a->have_audio)
-		audio_stop(&a->audio);
+		audiodev_stop(&audiodev);
+	if (have_engine) {
+		engine_clear(&engine);
+		have_engine = have_test_tracks = have_engine_now = 0;
+	}
 	if (a->have_uevent)
 		uevent_close(&a->uevent, &a->loop);
 	if (a->have_touch)
@@ -254,15 +355,16 @@ static int is_board_error(const struct app *a, const char *line)
 static int card_lines(struct app *a, char lines[][LOG_LINE_MAX], int max, int *nerrors)
 {
 	struct audio_report ar;
-	char recent[LOG_RECENT_MAX][LOG_LINE_MAX];
+	char recent[LOG_RECENT_MAX][LOG_LINE_MAX], sound[96];
 	int n = 0, i, nrecent, first_error;
 
 	if (a->have_audio) {
 		audio_report(&a->audio, &ar);
+		describe_sound(sound, sizeof sound);
 		snprintf(lines[n++], LOG_LINE_MAX, "audio %s %s %d Hz %d ch, period %d x %d, %s",
 			 ar.device, ar.format, ar.rate, ar.channels, ar.period, ar.periods,
 			 ar.state);
-		snprintf(lines[n++], LOG_LINE_MAX, "%s; xruns %lu; load %.1f%%", ar.tones, ar.xruns,
+		snprintf(lines[n++], LOG_LINE_MAX, "%s; xruns %lu; load %.1f%%", sound, ar.xruns,
 			 ar.load_avg);
 	} else {
 		snprintf(lines[n++], LOG_LINE_MAX, "audio: no device");
@@ -318,9 +420,13 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	if (read(fd, &expirations, sizeof expirations) < 0)
 		return;
 	a->ticks++;
-	/* Once a second: a dead audio thread is logged (and shown) once. */
+	/* The engine's latest state; draining its ring keeps it fresh. */
+	if (have_engine && engine_state(&engine, &engine_now) == 0)
+		have_engine_now = 1;
+	/* Once a second: a dead audio thread is logged (and shown) once, and
+	 * a missing device tried again. */
 	if (a->have_audio && a->ticks % APP_FPS == 0)
-		audio_check(&a->audio);
+		audiodev_tick(&audiodev);
 	if (!a->have_displays)
 		return;
 	nlines = card_lines(a, lines, 8, &nerrors);
@@ -354,6 +460,8 @@ static void on_uevent(void *ctx, const struct uevent *ev)
 	char node[64];
 	int added;
 
+	if (a->have_audio)
+		audiodev_uevent(&audiodev, ev);
 	/* The kernel dropped messages: rescan rather than guess. */
 	if (!strcmp(ev->action, "overflow")) {
 		if (a->have_touch)
@@ -368,6 +476,74 @@ static void on_uevent(void *ctx, const struct uevent *ev)
 	snprintf(node, sizeof node, "/dev/%s", ev->devname);
 	if (a->have_touch)
 		a->touch.ops->hotplug(&a->touch, &a->loop, added, node);
+}
+
+/* A level as dBFS text: "-12.0", or "-inf" for silence. */
+static const char *dbfs(float x, char *buf, size_t size)
+{
+	if (x > 1e-6f)
+		snprintf(buf, size, "%.1f", 20.0 * log10(x));
+	else
+		snprintf(buf, size, "-inf");
+	return buf;
+}
+
+static void status_deck(struct ctl_reply *r, int i, const struct deck_state *d, int rate)
+{
+	char loop[48] = "off", bpm[16] = "-";
+
+	if (d->loop_active)
+		snprintf(loop, sizeof loop, "%.3f-%.3f s", d->loop_in / rate, d->loop_out / rate);
+	if (d->bpm > 0)
+		snprintf(bpm, sizeof bpm, "%.2f", d->bpm);
+	ctl_printf(r, "deck %c: %s, %.3f of %.3f s (%.3f decoded), speed %.4f, pitch %+.2f %% of "
+		      "%.0f %%, bpm %s, loop %s, sync %s%s, slip %s, quantise %s\n",
+		   'A' + i,
+		   !d->loaded	    ? "empty"
+		   : d->scrubbing  ? "scrubbing"
+		   : d->previewing ? "previewing"
+		   : d->playing    ? "playing"
+				   : "paused",
+		   d->pos / rate, d->frames / rate, d->ready / rate, d->step, d->pitch, d->range, bpm,
+		   loop, d->sync ? "on" : "off", d->following ? " (following)" : "",
+		   d->slip ? "on" : "off", d->quantise ? "on" : "off");
+}
+
+/* The engine's lines of status: decks, mixer, meters. */
+static void status_engine(struct ctl_reply *r)
+{
+	const struct engine_state *s = &engine_now;
+	char b[6][16];
+	int i;
+
+	if (!have_engine) {
+		ctl_printf(r, "engine: none\n");
+		return;
+	}
+	ctl_printf(r, "engine: %d Hz, %s; %s\n", engine.rate, engine_routing(&engine),
+		   have_test_tracks ? "test tracks" : "no tracks");
+	if (!have_engine_now) {
+		ctl_printf(r, "engine state: none yet (the audio thread has not run)\n");
+		return;
+	}
+	ctl_printf(r, "engine periods: %lu (%.1f s), commands %lu\n", s->periods,
+		   (double)s->frames / engine.rate, s->commands);
+	for (i = 0; i < ENGINE_DECKS; i++)
+		status_deck(r, i, &s->deck[i], engine.rate);
+	ctl_printf(r, "mixer: crossfader %+.2f (%s), master %.1f dB, headphones blend %.2f "
+		      "at %.1f dB, limiter reducing %.1f dB\n",
+		   s->xfader,
+		   s->xfader_curve == XF_LINEAR	 ? "linear"
+		   : s->xfader_curve == XF_CUT ? "cut"
+					       : "constant power",
+		   s->master_db, s->hp_blend, s->hp_db, s->limiter_db);
+	ctl_printf(r, "meters (peak/rms dBFS): A %s/%s, B %s/%s, master %s/%s\n",
+		   dbfs(fmaxf(s->ch_peak[0][0], s->ch_peak[0][1]), b[0], 16),
+		   dbfs(fmaxf(s->ch_rms[0][0], s->ch_rms[0][1]), b[1], 16),
+		   dbfs(fmaxf(s->ch_peak[1][0], s->ch_peak[1][1]), b[2], 16),
+		   dbfs(fmaxf(s->ch_rms[1][0], s->ch_rms[1][1]), b[3], 16),
+		   dbfs(fmaxf(s->master_peak[0], s->master_peak[1]), b[4], 16),
+		   dbfs(fmaxf(s->master_rms[0], s->master_rms[1]), b[5], 16));
 }
 
 static void status(struct app *a, struct ctl_reply *r)
@@ -411,6 +587,8 @@ static void status(struct app *a, struct ctl_reply *r)
 
 	if (a->have_audio) {
 		struct audio_report ar;
+		char hotplug[160];
+
 		audio_report(&a->audio, &ar);
 		ctl_printf(r, "audio device: %s \"%s\"\n", ar.device, ar.card);
 		ctl_printf(r, "audio format: %s, %d Hz, %d channels (%s)\n", ar.format, ar.rate,
@@ -427,9 +605,14 @@ static void status(struct app *a, struct ctl_reply *r)
 			   ar.fifo ? "SCHED_FIFO" : "SCHED_OTHER (SCHED_FIFO refused)", ar.priority,
 			   ar.mlocked ? "yes" : "no", ar.load_avg, ar.load_peak, ar.periods_done,
 			   ar.minor_faults);
+		if (ar.rtguard < 0)
+			ctl_printf(r, "audio syscall filter: refused (%s)\n", strerror(-ar.rtguard));
+		audiodev_format(&audiodev, hotplug, sizeof hotplug);
+		ctl_printf(r, "audio hotplug: %s\n", hotplug);
 	} else {
 		ctl_printf(r, "audio device: none (%s)\n", a->board.audio.device);
 	}
+	status_engine(r);
 
 	guard_counts(&gc);
 	ctl_printf(r, "memory: arena %.1f of %.1f MiB in use\n", a->arena.used / 1048576.0,

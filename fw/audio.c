@@ -8,8 +8,10 @@
  * signalfd, and a handler must never run on the real-time thread). The
  * thread publishes its id, touches AUDIO_PREFAULT bytes of its stack,
  * reads its fault count once (getrusage: a syscall, but before the first
- * period, like the prefault), marks itself with guard_rt_enter() and from
- * then on only renders, converts and writes.
+ * period, like the prefault), marks itself with guard_rt_enter(), has the
+ * kernel filter its syscalls from then on (rtguard_install(): debug builds
+ * die on anything but the PCM's) and from then on only renders the engine,
+ * converts and writes.
  *
  * Load: the time from the end of one write to the start of the next (render
  * and convert, what the thread spends of each period) over the period's
@@ -34,8 +36,10 @@
 
 #include "arena.h"
 #include "board.h"
+#include "engine.h"
 #include "guard.h"
 #include "log.h"
+#include "rtguard.h"
 
 /* Writes in a row that make no progress before the thread gives up. */
 #define AUDIO_STUCK_MAX 100
@@ -43,6 +47,11 @@
 void audio_init(struct audio *au)
 {
 	memset(au, 0, sizeof *au);
+}
+
+void audio_attach(struct audio *au, struct engine *e)
+{
+	au->engine = e;
 }
 
 enum audio_state audio_state(const struct audio *au)
@@ -89,24 +98,13 @@ __attribute__((noinline)) static void prefault_stack(void)
 		stack[i] = 0;
 }
 
-/* One period of the test tones, in float, every channel written. */
+/* One period of the engine, in float, every channel written. */
 static void render(struct audio *au, int frames)
 {
-	int ch = au->pcm.channels, f, k;
-	float *row = au->mix;
-
-	memset(au->mix, 0, (size_t)frames * (size_t)ch * sizeof(float));
-	for (f = 0; f < frames; f++, row += ch) {
-		float a = tone_next(&au->tone_a);
-		float b = tone_next(&au->tone_b);
-
-		for (k = 0; k < 2; k++) {
-			if (au->a_ch[k] >= 0)
-				row[au->a_ch[k]] = a;
-			if (au->b_ch[k] >= 0)
-				row[au->b_ch[k]] = b;
-		}
-	}
+	if (au->engine)
+		engine_process(au->engine, au->mix, frames);
+	else
+		memset(au->mix, 0, (size_t)frames * (size_t)au->pcm.channels * sizeof(float));
 }
 
 /*
@@ -198,47 +196,22 @@ static void *audio_main(void *arg)
 		atomic_store(&au->minflt_start, ru.ru_minflt);
 	else
 		atomic_store(&au->minflt_start, -1L);
+	atomic_store(&au->rtguard, 0);
 	guard_rt_enter();
+	/* The thread cannot log: the loop reports a refusal. */
+	atomic_store(&au->rtguard, rtguard_install());
 	atomic_store_explicit(&au->ready, 1, memory_order_release);
 	run(au);
 	return NULL;
 }
 
-/*
- * Where each tone goes: master-cue needs four outputs; with fewer, split
- * cue (A left, B right), which is also what a two-output profile asks.
- */
-static void route(struct audio *au, enum audio_outputs outputs)
+/* Which outputs carry what, for status. */
+static void describe_routing(const struct audio *au, char *buf, size_t size)
 {
-	int ch = au->pcm.channels;
-
-	au->a_ch[0] = au->a_ch[1] = au->b_ch[0] = au->b_ch[1] = -1;
-	if (outputs == OUTPUTS_MASTER_CUE && ch >= 4) {
-		au->a_ch[0] = 0;
-		au->a_ch[1] = 1;
-		au->b_ch[0] = 2;
-		au->b_ch[1] = 3;
-		return;
-	}
-	if (outputs == OUTPUTS_MASTER_CUE)
-		log_warn("%s: master-cue needs 4 outputs, the device has %d: split cue instead",
-		         au->pcm.device, ch);
-	au->a_ch[0] = 0;
-	if (ch >= 2)
-		au->b_ch[0] = 1;
-}
-
-static void describe_tones(const struct audio *au, char *buf, size_t size)
-{
-	if (au->a_ch[1] >= 0)
-		snprintf(buf, size, "%d Hz on %d-%d, %d Hz on %d-%d", AUDIO_TONE_A_HZ,
-		         au->a_ch[0] + 1, au->a_ch[1] + 1, AUDIO_TONE_B_HZ, au->b_ch[0] + 1,
-		         au->b_ch[1] + 1);
-	else if (au->b_ch[0] >= 0)
-		snprintf(buf, size, "%d Hz on %d, %d Hz on %d", AUDIO_TONE_A_HZ, au->a_ch[0] + 1,
-		         AUDIO_TONE_B_HZ, au->b_ch[0] + 1);
+	if (au->engine)
+		snprintf(buf, size, "%s", engine_routing(au->engine));
 	else
-		snprintf(buf, size, "%d Hz on %d", AUDIO_TONE_A_HZ, au->a_ch[0] + 1);
+		snprintf(buf, size, "silence");
 }
 
 /* Period buffers: taken once, reused by later starts if they are big enough. */
@@ -389,7 +362,7 @@ static int create_thread(struct audio *au, const struct board_realtime *rt)
 
 int audio_start(struct audio *au, const struct board *b, struct arena *a, const struct pcm_ops *ops)
 {
-	char tones[80], thread[64];
+	char routing[40], thread[64];
 	int err;
 
 	if (au->have_thread || au->pcm_open) {
@@ -404,6 +377,7 @@ int audio_start(struct audio *au, const struct board *b, struct arena *a, const 
 	atomic_store(&au->load_avg, 0);
 	atomic_store(&au->load_peak, 0);
 	atomic_store(&au->minflt_start, -1L);
+	atomic_store(&au->rtguard, 0);
 	atomic_store(&au->fault, AUDIO_FAULT_NONE);
 	atomic_store(&au->fault_err, 0);
 	atomic_store(&au->state, AUDIO_STOPPED);
@@ -423,10 +397,14 @@ int audio_start(struct audio *au, const struct board *b, struct arena *a, const 
 	au->pcm_open = 1;
 
 	err = take_buffers(au, a);
+	if (err == 0 && au->engine &&
+	    (au->engine->rate != au->pcm.rate || au->engine->channels != au->pcm.channels)) {
+		log_error("audio: %s plays %d Hz %d channels, the engine was set up for %d Hz %d",
+		          au->pcm.device, au->pcm.rate, au->pcm.channels, au->engine->rate,
+		          au->engine->channels);
+		err = -EINVAL;
+	}
 	if (err == 0) {
-		route(au, b->audio.outputs);
-		tone_init(&au->tone_a, AUDIO_TONE_A_HZ, au->pcm.rate, AUDIO_TONE_DBFS);
-		tone_init(&au->tone_b, AUDIO_TONE_B_HZ, au->pcm.rate, AUDIO_TONE_DBFS);
 		dither_init(&au->dither, 0x51f3a7u);
 		atomic_store(&au->state, AUDIO_RUNNING);
 		err = create_thread(au, &b->rt);
@@ -436,7 +414,7 @@ int audio_start(struct audio *au, const struct board *b, struct arena *a, const 
 		set_fault(au, AUDIO_FAULT_THREAD, err);
 		return err;
 	}
-	describe_tones(au, tones, sizeof tones);
+	describe_routing(au, routing, sizeof routing);
 	if (au->fifo)
 		snprintf(thread, sizeof thread, "SCHED_FIFO %d", au->priority);
 	else
@@ -444,10 +422,15 @@ int audio_start(struct audio *au, const struct board *b, struct arena *a, const 
 	if (au->cpus)
 		snprintf(thread + strlen(thread), sizeof thread - strlen(thread),
 		         " on cpu mask 0x%lx", au->cpus);
+	err = atomic_load(&au->rtguard);
+	if (err < 0)
+		log_warn("audio thread: the kernel refused its syscall filter (%s); it plays "
+		         "unguarded",
+		         strerror(-err));
 	/* the PCM's open logged the device and format */
-	log_info("audio: %s, mlockall %s, %.1f ms buffer; tones %s", thread,
+	log_info("audio: %s, mlockall %s, %.1f ms buffer; %s", thread,
 	         au->mlocked ? "ok" : "failed",
-	         1000.0 * au->pcm.period * au->pcm.periods / au->pcm.rate, tones);
+	         1000.0 * au->pcm.period * au->pcm.periods / au->pcm.rate, routing);
 	return 0;
 }
 
@@ -574,8 +557,9 @@ void audio_report(const struct audio *au, struct audio_report *r)
 		if (now >= start)
 			r->minor_faults = now - start;
 	}
+	r->rtguard = atomic_load(&au->rtguard);
 	if (p->channels > 0)
-		describe_tones(au, r->tones, sizeof r->tones);
+		describe_routing(au, r->routing, sizeof r->routing);
 }
 
 int audio_report_format(const struct audio_report *r, char *buf, size_t size)
@@ -590,9 +574,9 @@ int audio_report_format(const struct audio_report *r, char *buf, size_t size)
 		snprintf(faults, sizeof faults, "n/a");
 	return snprintf(buf, size,
 	                "audio %s; %s (%s) %s %dch %d Hz %dx%d (%.1f ms); xruns %lu, periods %lu, "
-	                "load %.1f%% avg %.1f%% peak; %s %d, mlockall %s, faults %s; tones %s",
+	                "load %.1f%% avg %.1f%% peak; %s %d, mlockall %s, faults %s; %s",
 	                r->state, r->device, r->card, r->format, r->channels, r->rate, r->period,
 	                r->periods, r->latency_ms, r->xruns, r->periods_done, r->load_avg,
 	                r->load_peak, r->fifo ? "SCHED_FIFO" : "normal", r->priority,
-	                r->mlocked ? "ok" : "failed", faults, r->tones);
+	                r->mlocked ? "ok" : "failed", faults, r->routing);
 }

@@ -1,24 +1,26 @@
 /*
  * audio: the one real-time thread, and what the loop sees of it.
  *
- * The thread renders a period in float, converts it to the device's
- * format, and writes it; the blocking write is its only clock. For now
- * it plays the skeleton's test tones: tone A on outputs 1-2 (master) and
- * tone B on 3-4 (cue) with four outputs and the master-cue layout,
- * otherwise A on the left output and B on the right (split cue).
+ * The thread renders a period of the engine (fw/engine.h: two decks and
+ * the mixer, routed to the interface's outputs) in float, converts it to
+ * the device's format, and writes it; the blocking write is its only
+ * clock. Without an engine attached it plays silence.
  *
  * The loop thread owns start, stop and report; the audio thread shares
- * only C11 atomics with it (counters, load, state, a stop flag), so
- * neither ever waits for the other. The audio thread never allocates,
- * logs, locks or makes a syscall besides the PCM's; it counts xruns and
- * recovers from them itself; any other write error (-ENODEV: the
- * interface was unplugged) ends it, with the state set to AUDIO_ERROR for
- * the loop to notice in its next report, audio_stop(), and a later
- * audio_start() once the device is back.
+ * only C11 atomics with it (counters, load, state, a stop flag) and the
+ * engine's lock-free rings, so neither ever waits for the other. The
+ * audio thread never allocates, logs, locks or makes a syscall besides the
+ * PCM's (fw/rtguard.h has the kernel enforce that in debug builds); it
+ * counts xruns and recovers from them itself; any other write error
+ * (-ENODEV: the interface was unplugged) ends it, with the state set to
+ * AUDIO_ERROR for the loop to notice in its next report, audio_stop(), and
+ * a later audio_start() once the device is back. The engine belongs to the
+ * caller, so its decks and mixer carry on from where they were.
  *
  * Use, in the loop thread:
  *
  *     static struct audio au;              // or audio_init(&au)
+ *     audio_attach(&au, &engine);          // what the thread renders
  *     audio_start(&au, &board, &arena, pcm_ops_for(board.audio.device));
  *     ...  audio_report(&au, &r) from the status timer ...
  *     audio_stop(&au);
@@ -31,14 +33,16 @@
 #include <stddef.h>
 
 #include "../dsp/convert.h"
-#include "../dsp/tone.h"
 #include "../hal/pcm.h"
 
 struct arena;
 struct board;
+struct engine;
 
-/* The skeleton's test tones: over an octave apart and in no simple ratio,
- * so no one mistakes master for cue, by ear or on a meter. Peak level. */
+/* The test tracks the box boots with until it has tracks of its own
+ * (fw/app.c loads them): deck A on the master, deck B on the cue, over an
+ * octave apart and in no simple ratio, so no one mistakes master for cue,
+ * by ear or on a meter. Peak level. */
 #define AUDIO_TONE_A_HZ 440
 #define AUDIO_TONE_B_HZ 1000
 #define AUDIO_TONE_DBFS (-12)
@@ -74,9 +78,8 @@ struct audio {
 	size_t mix_cap, out_cap; /* bytes */
 
 	/* Owned by the audio thread while it runs. */
-	struct tone tone_a, tone_b;
+	struct engine *engine; /* what it renders; NULL: silence */
 	struct dither dither;
-	int a_ch[2], b_ch[2]; /* output channels of each tone; -1 none */
 
 	/* What start got, for status. */
 	int fifo;     /* SCHED_FIFO granted */
@@ -94,6 +97,7 @@ struct audio {
 	atomic_int tid;           /* the thread's id, for /proc */
 	atomic_int ready;         /* the thread is set up and about to play */
 	atomic_long minflt_start; /* its minor faults at steady state's start */
+	atomic_int rtguard;       /* rtguard_install()'s result in the thread */
 	atomic_ulong xruns;
 	atomic_ulong periods_done;
 	atomic_uint load_avg;  /* tenths of a percent of the period: ~1 s average */
@@ -113,11 +117,19 @@ struct audio_report {
 	double load_avg, load_peak; /* percent, one decimal */
 	int fifo, priority, mlocked;
 	long minor_faults; /* the thread's, since it started playing; -1: not running */
-	char tones[80];    /* "440 Hz on 1-2, 1000 Hz on 3-4" */
+	int rtguard;       /* 0, or the -errno the kernel refused the syscall filter with */
+	char routing[40];  /* "master 1-2, cue 3-4", "master 1, cue 2" */
 };
 
 /* Post: au is stopped and empty (what static storage starts as). */
 void audio_init(struct audio *au);
+
+/*
+ * Render e from the next audio_start() on (NULL: silence). e must have
+ * been set up for the same profile (rate, channels) and outlive the thread.
+ * Pre: loop thread; au stopped.
+ */
+void audio_attach(struct audio *au, struct engine *e);
 
 /*
  * Open the PCM b->audio names with ops (in a guard window), take the
@@ -127,7 +139,8 @@ void audio_init(struct audio *au);
  * or a normal thread when SCHED_FIFO is refused (logged, reported).
  * Return: 0, or -errno (logged; the report says why).
  * Pre: loop thread; au from audio_init() or audio_stop(); b is read
- * only during the call; a has room for two periods.
+ * only during the call; a has room for two periods; an attached engine
+ * runs at b's rate and channels (else -EINVAL, logged).
  */
 int audio_start(struct audio *au, const struct board *b, struct arena *a,
                 const struct pcm_ops *ops);

@@ -24,34 +24,50 @@ static void put(FILE *f, uint32_t v, int bytes)
 
 int main(int argc, char **argv)
 {
-	snd_pcm_t *pcm;
-	int err;
-
 	if (argc != 5) {
 		fprintf(stderr, "usage: capture DEVICE CHANNELS SECONDS OUT.wav\n");
 		return 2;
 	}
 	unsigned chans = (unsigned)atoi(argv[2]), rate = 48000;
-	long frames = atol(argv[3]) * (long)rate;
-	if ((err = snd_pcm_open(&pcm, argv[1], SND_PCM_STREAM_CAPTURE, 0)) < 0 ||
-	    (err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED,
-				      chans, rate, 0, 100000)) < 0) {
-		fprintf(stderr, "capture: %s: %s\n", argv[1], snd_strerror(err));
-		return 1;
-	}
+	long frames = atol(argv[3]) * (long)rate, got = 0;
 	int16_t *buf = malloc(sizeof *buf * chans * (size_t)frames);
-	long got = 0;
-	while (got < frames) {
-		snd_pcm_sframes_t n = snd_pcm_readi(pcm, buf + got * chans, (snd_pcm_uframes_t)(frames - got));
-		if (n < 0 && snd_pcm_recover(pcm, (int)n, 1) == 0)
-			continue;
-		if (n < 0) {
-			fprintf(stderr, "capture: %s: %s\n", argv[1], snd_strerror((int)n));
+	int err = 0;
+
+	/*
+	 * Under software emulation the loopback's capture side can fall
+	 * over (-EIO after a burst of xruns); start again, a few times,
+	 * rather than fail the measurement of what slipmat played.
+	 */
+	for (int attempt = 0; attempt < 5 && got < frames; attempt++) {
+		snd_pcm_t *pcm;
+
+		got = 0;
+		if ((err = snd_pcm_open(&pcm, argv[1], SND_PCM_STREAM_CAPTURE, 0)) < 0 ||
+		    (err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE,
+					      SND_PCM_ACCESS_RW_INTERLEAVED, chans, rate, 0,
+					      100000)) < 0) {
+			fprintf(stderr, "capture: %s: %s\n", argv[1], snd_strerror(err));
 			return 1;
 		}
-		got += n;
+		while (got < frames) {
+			snd_pcm_sframes_t n = snd_pcm_readi(pcm, buf + got * chans,
+							    (snd_pcm_uframes_t)(frames - got));
+			if (n < 0 && snd_pcm_recover(pcm, (int)n, 1) == 0)
+				continue;
+			if (n < 0) {
+				err = (int)n;
+				fprintf(stderr, "capture: %s: %s; starting again\n", argv[1],
+					snd_strerror(err));
+				break;
+			}
+			got += n;
+		}
+		snd_pcm_close(pcm);
 	}
-	snd_pcm_close(pcm);
+	if (got < frames) {
+		fprintf(stderr, "capture: %s: gave up: %s\n", argv[1], snd_strerror(err));
+		return 1;
+	}
 
 	FILE *f = fopen(argv[4], "wb");
 	if (!f) {
