@@ -401,7 +401,11 @@ int library_full_path(const struct library *l, const struct library_track *t, ch
 		      size_t size)
 {
 	const struct library_source *s = &l->source[t->source];
-	int n = snprintf(buf, size, "%s/%s", s->root, t->path);
+	int len = (int)strlen(s->root), n;
+
+	while (len > 0 && s->root[len - 1] == '/')
+		len--;
+	n = snprintf(buf, size, "%.*s/%s", len, s->root, t->path);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
