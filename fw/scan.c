@@ -162,6 +162,15 @@ static void add_file(struct scan *s, const char *name)
 	e.artist = tags.artist;
 	e.key = tags.key;
 	e.bpm = tags.bpm;
+	/* Prepared on some box: the record's tempo and key fill what the tags lack. */
+	if (s->has_store && (!(tags.bpm > 0) || !tags.key[0]) &&
+	    store_load(s->lib->source[s->source].root, s->path + s->rootlen + 1, &s->rec, NULL,
+		       0) == 0) {
+		if (!(e.bpm > 0))
+			e.bpm = s->rec.bpm > 0 ? s->rec.bpm : (float)s->rec.grid.bpm;
+		if (!tags.key[0])
+			e.key = s->rec.key;
+	}
 	e.mtime = st.st_mtime;
 	e.path = s->path + s->rootlen + 1;
 	err = library_add(s->lib, s->source, &e);
@@ -211,6 +220,8 @@ static int next_source(struct scan *s)
 		memcpy(s->path, ls->root, s->rootlen);
 		s->path[s->rootlen] = '\0';
 		push(s, "");
+		s->has_store = s->depth > 0 &&
+			       faccessat(s->level[0].fd, STORE_DIR, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 		if (s->depth == 0) {
 			library_source_ready(s->lib, src);
 			s->source = -1;

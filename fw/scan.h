@@ -8,6 +8,10 @@
  * follow symbolic links, skips hidden entries (".slipmat", macOS's
  * "._" files) and goes SCAN_DEPTH folders deep at most. Sources wait in
  * a queue and are scanned one after the other.
+ *
+ * A track whose tags have no tempo or key gets them from its record in
+ * the source's .slipmat folder (fw/store.h) when there is one: what a
+ * DJ prepared on another box shows in this box's library.
  */
 #ifndef SLIPMAT_SCAN_H
 #define SLIPMAT_SCAN_H
@@ -15,6 +19,7 @@
 #include <stddef.h>
 
 #include "library.h"
+#include "store.h"
 
 struct arena;
 
@@ -39,6 +44,8 @@ struct scan {
 	int queue[LIBRARY_MAX_SOURCES];
 	int queued;
 	double started; /* seconds, monotonic, of the current source */
+	int has_store;	/* the source has a .slipmat folder */
+	struct store_record rec;
 	/* Totals for the current source (logged when it is done). */
 	unsigned long files, tracks, folders, refused;
 };

@@ -21,6 +21,7 @@
 #include "../fw/arena.h"
 #include "../fw/library.h"
 #include "../fw/scan.h"
+#include "../fw/store.h"
 
 static char root[256];
 static struct arena arena;
@@ -178,12 +179,52 @@ static void test_two_sources_and_missing(void **state)
 	assert_string_equal(full, want);
 }
 
+/* Prepared on another box: tempo and key come from the stick's .slipmat records. */
+static void test_prepared_on_another_box(void **state)
+{
+	static struct store_record rec;
+	char file[24], p[512];
+	(void)state;
+	touch_file("Crates/Alpha.flac");
+	touch_file("Crates/Beta.flac");
+	touch_file("Gamma.wav");
+	memset(&rec, 0, sizeof rec);
+	snprintf(rec.path, sizeof rec.path, "Crates/Alpha.flac");
+	rec.bpm = 124.5f;
+	snprintf(rec.key, sizeof rec.key, "5A");
+	assert_int_equal(store_save(root, &rec), 0);
+	/* Beta's record is damaged: ignored (with a warning), Beta still listed. */
+	snprintf(rec.path, sizeof rec.path, "Crates/Beta.flac");
+	assert_int_equal(store_save(root, &rec), 0);
+	store_file_name("Crates/Beta.flac", file);
+	snprintf(p, sizeof p, "%s/.slipmat/%s", root, file);
+	int fd = open(p, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "X", 1, 40), 1);
+	close(fd);
+
+	int src = library_add_source(&lib, LIBRARY_USB, "usb sdz1", root);
+	scan_start(&scan, src);
+	while (scan_step(&scan, 1000000))
+		;
+	assert_int_equal(lib.count, 3);
+	uint32_t slot[3];
+	assert_int_equal(library_list(&lib, LIBRARY_BY_BPM, 0, slot, 3), 3);
+	const struct library_track *t = library_track(&lib, slot[0]);
+	assert_string_equal(t->title, "Alpha");
+	assert_true(t->bpm == 124.5f);
+	assert_string_equal(t->key, "5A");
+	assert_true(library_track(&lib, slot[1])->bpm == 0);
+	assert_true(library_track(&lib, slot[2])->bpm == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pulled_mid_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepared_on_another_box, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 #   sh tools/bench/library.sh HOSTOUT [TRACKS] [FILES]
 #
 # The bench is compiled with the firmware's flags against its own copies
-# of fw/library.c, fw/scan.c and fw/tags.c, so it times the code the box
+# of fw/library.c, fw/scan.c, fw/store.c and fw/tags.c, so it times the code the box
 # runs. The tree goes to /dev/shm (tmpfs) when it is there, else TMPDIR.
 set -eu
 out=${1:?usage: sh tools/bench/library.sh HOSTOUT [TRACKS] [FILES]}
@@ -19,7 +19,7 @@ flags="-std=c11 -D_GNU_SOURCE -O2 -g -I. -Wall -Wextra -Wshadow -Wstrict-prototy
 mkdir -p "$out/bench"
 # shellcheck disable=SC2086
 $cc $flags -o "$out/bench/library_bench" tools/bench/library_bench.c fw/library.c fw/scan.c \
-	fw/tags.c fw/arena.c fw/log.c fw/guard.c -lpthread -lm
+	fw/store.c fw/tags.c fw/arena.c fw/log.c fw/guard.c -lpthread -lm
 
 base=/dev/shm
 [ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
