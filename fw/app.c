@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pid1.h"
 #include "scan.h"
+#include "store.h"
 #include "testcard.h"
 #include "../hal/storage.h"
 
@@ -716,19 +717,73 @@ static void on_stick_gone(void *ctx, struct storage_dev *d)
 static void library_line(struct ctl_reply *r, int i, uint32_t slot)
 {
 	const struct library_track *t = library_track(&library, slot);
-	char bpm[16] = "";
+	char bpm[32] = "";
 
 	if (!t)
 		return;
-	if (t->bpm > 0)
-		snprintf(bpm, sizeof bpm, " [%.1f bpm]", t->bpm);
+	if (t->bpm > 0 || t->key[0])
+		snprintf(bpm, sizeof bpm, " [%.1f bpm%s%s]", t->bpm, t->key[0] ? ", " : "", t->key);
 	ctl_printf(r, "%3d. %s%s%s%s (%s: %s)\n", i + 1, t->title, t->artist[0] ? " - " : "",
 		   t->artist, bpm, library.source[t->source].name, t->path);
 }
 
 /*
+ * Save a tempo and key into the record of the first track matching
+ * text, on the track's own device (read-write only for the save), and
+ * show them in the library. What the analysis and the UI will do; here
+ * for technicians and tests until they come.
+ */
+static int library_prepare(const char *args, struct ctl_reply *r)
+{
+	static struct store_record rec;
+	char key[8], why[STORE_WHY_MAX];
+	struct storage_dev *dev = NULL;
+	const struct library_track *t;
+	const struct library_source *src;
+	uint32_t slot;
+	float bpm;
+	int used = 0, err;
+
+	if (sscanf(args, "%f %7s %n", &bpm, key, &used) < 2 || !args[used] || !(bpm > 0) ||
+	    bpm >= 1000) {
+		ctl_printf(r, "library prepare: expected BPM KEY TEXT, e.g. 'library prepare 128 8A "
+			      "blue monday'");
+		return -1;
+	}
+	if (library_search(&library, args + used, LIBRARY_BY_TITLE, &slot, 1) < 1) {
+		ctl_printf(r, "library prepare: no track matches '%.60s'", args + used);
+		return -1;
+	}
+	t = library_track(&library, slot);
+	src = &library.source[t->source];
+	err = store_load(src->root, t->path, &rec, why, sizeof why);
+	if (err) {
+		memset(&rec, 0, sizeof rec); /* none yet, or one not worth keeping */
+		snprintf(rec.path, sizeof rec.path, "%s", t->path);
+	}
+	rec.bpm = bpm;
+	snprintf(rec.key, sizeof rec.key, "%s", key);
+	if (src->kind == LIBRARY_USB && have_storage)
+		dev = storage_find(&storage, src->root);
+	err = dev ? storage_writable(&storage, dev, 1) : 0;
+	if (err == 0)
+		err = store_save(src->root, &rec);
+	if (dev && storage_writable(&storage, dev, 0) && err == 0)
+		err = -EROFS;
+	if (err) {
+		ctl_printf(r, "library prepare: saving on %s: %s", src->name, strerror(-err));
+		return -1;
+	}
+	library_set_tempo(&library, slot, bpm, key);
+	ctl_printf(r, "saved %s: %.1f bpm, key %s, on %s (%s/%s)\n", t->title, bpm, key, src->name,
+		   src->root, STORE_DIR);
+	return 0;
+}
+
+/*
  * "library [VIEW]": the sources and the first tracks of a view;
- * "library search TEXT": what a search finds, in title order.
+ * "library search TEXT": what a search finds, in title order;
+ * "library prepare BPM KEY TEXT": see library_prepare().
  */
 static int library_command(const char *args, struct ctl_reply *r)
 {
@@ -755,11 +810,13 @@ static int library_command(const char *args, struct ctl_reply *r)
 			library_line(r, i, slot[i]);
 		return 0;
 	}
+	if (!strncmp(args, "prepare ", 8))
+		return library_prepare(args + 8, r);
 	if (*args) {
 		view = library_view_by_name(args);
 		if (view < 0) {
-			ctl_printf(r, "library: unknown view '%.40s' (title, artist, bpm, added, or "
-				      "search TEXT)",
+			ctl_printf(r, "library: unknown view '%.40s' (title, artist, bpm, added, "
+				      "search TEXT or prepare BPM KEY TEXT)",
 				   args);
 			return -1;
 		}
@@ -799,7 +856,7 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
 		ctl_printf(r, "commands: status, ping, help, library [title|artist|bpm|added], "
-			      "library search TEXT\n");
+			      "library search TEXT, library prepare BPM KEY TEXT\n");
 		return 0;
 	}
 	ctl_printf(r, "unknown command '%.60s' (try help)", cmd);

@@ -390,6 +390,26 @@ int library_search(const struct library *l, const char *query, enum library_view
 	return found;
 }
 
+int library_set_tempo(struct library *l, uint32_t slot, float bpm, const char *key)
+{
+	uint32_t *o = l->view[LIBRARY_BY_BPM];
+	int i;
+
+	if (!library_track(l, slot))
+		return -ENOENT;
+	for (i = 0; i < l->count && o[i] != slot; i++)
+		;
+	/* Out of the view, changed, back in at its new place. */
+	memmove(o + i, o + i + 1, (size_t)(l->count - i - 1) * sizeof *o);
+	l->count--;
+	l->track[slot].bpm = bpm > 0 && bpm < 1000 ? bpm : 0;
+	copy_text(l->track[slot].key, sizeof l->track[slot].key, key);
+	view_insert(l, LIBRARY_BY_BPM, slot);
+	l->count++;
+	l->changes++;
+	return 0;
+}
+
 const struct library_track *library_track(const struct library *l, uint32_t slot)
 {
 	if (slot >= (uint32_t)l->high || !l->track[slot].live)

@@ -144,6 +144,12 @@ int library_list(const struct library *l, enum library_view v, int first, uint32
 int library_search(const struct library *l, const char *query, enum library_view v,
 		   uint32_t *out, int max);
 
+/*
+ * A track's tempo and key changed (analysis, or a DJ's edit): its place
+ * in the tempo view follows. Return: 0, or -ENOENT for a slot that went.
+ */
+int library_set_tempo(struct library *l, uint32_t slot, float bpm, const char *key);
+
 /* The track in slot (from a list or a search), or NULL when it went. */
 const struct library_track *library_track(const struct library *l, uint32_t slot);
 

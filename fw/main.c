@@ -8,7 +8,7 @@
  *
  *   slipmat [--board PATH]         run the box (as init on the appliance)
  *   slipmat status [--socket PATH] print the running box's state
- *   slipmat library [VIEW | search TEXT] [--socket PATH]
+ *   slipmat library [VIEW | search TEXT | prepare BPM KEY TEXT] [--socket PATH]
  *                                  the library's sources and tracks
  */
 #include <stdio.h>
@@ -31,7 +31,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: slipmat [--board PATH]\n"
 		   "       slipmat status [--socket PATH | --board PATH]\n"
-		   "       slipmat library [title|artist|bpm|added | search TEXT] [--socket PATH]\n"
+		   "       slipmat library [title|artist|bpm|added | search TEXT |\n"
+		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);

@@ -182,6 +182,27 @@ static void test_stick_pulled_and_back(void **state)
 	assert_string_equal(path, "/run/slipmat/usb/sda1/blue.mp3");
 }
 
+static void test_set_tempo(void **state)
+{
+	int in, usb;
+	uint32_t slot[1];
+	(void)state;
+	fill(&in, &usb);
+	/* Ärger is analysed: 140 bpm, now the fastest. */
+	assert_int_equal(library_search(&lib, "arger", LIBRARY_BY_TITLE, slot, 1), 1);
+	assert_int_equal(library_set_tempo(&lib, slot[0], 140, "4B"), 0);
+	assert_string_equal(titles(LIBRARY_BY_BPM),
+			    "Crazy in Love|around the world|Strings of Life|Blue Monday|Ärger");
+	assert_true(library_track(&lib, slot[0])->bpm == 140);
+	assert_string_equal(library_track(&lib, slot[0])->key, "4B");
+	assert_int_equal(library_set_tempo(&lib, slot[0], 60, ""), 0);
+	assert_string_equal(titles(LIBRARY_BY_BPM),
+			    "Ärger|Crazy in Love|around the world|Strings of Life|Blue Monday");
+	assert_int_equal(lib.count, 5);
+	library_drop_source(&lib, usb);
+	assert_int_equal(library_set_tempo(&lib, slot[0], 60, ""), -ENOENT);
+}
+
 static void test_sources(void **state)
 {
 	int in, usb;
@@ -306,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test_setup_teardown(test_stick_pulled_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_tempo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_churn, setup, teardown),

@@ -54,6 +54,19 @@ library_now() {
 }
 lib_has() { printf '%s\n' "$library" | grep -q "$1"; }
 
+# logged DESCRIPTION OFFSET TEXT: one check, that the box logs TEXT after
+# OFFSET (within 90 s); the line, or the log's tail, below it.
+logged() {
+	if line=$($E wait -o "$2" "$log" "$3" 90); then
+		ok "$1"
+		echo "    $line"
+		return 0
+	fi
+	nok "$1"
+	tail -c +"$(($2 + 1))" "$log" | tail -20 | sed 's/^/    /'
+	return 1
+}
+
 stick_plug() {
 	$E qmp "$run/qmp.sock" '{"execute":"device_add","arguments":{"driver":"usb-storage","id":"stick0","drive":"stick","bus":"xhci.0","port":"4","removable":true}}' >/dev/null
 }
@@ -67,14 +80,8 @@ stick_test() {
 	$E qmp "$run/qmp.sock" "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"stick\",\"file\":{\"driver\":\"file\",\"filename\":\"$img\"}}}" >/dev/null
 	off=$(wc -c <"$log")
 	stick_plug
-	if line=$($E wait -o "$off" "$log" "library: usb sda (/run/slipmat/usb/sda): " 90); then
-		ok "$arch: a USB stick plugged in is mounted and scanned"
-		echo "    $line"
-	else
-		nok "$arch: a USB stick plugged in is mounted and scanned"
-		tail -c +"$((off + 1))" "$log" | tail -20 | sed 's/^/    /'
-		return 0
-	fi
+	logged "$arch: a USB stick plugged in is mounted and scanned" "$off" \
+		"library: usb sda (/run/slipmat/usb/sda): " || return 0
 	library_now
 	printf '%s\n' "$library" | sed 's/^/    /'
 	expect "$arch: slipmat library lists the stick with its $stick_tracks tracks" \
@@ -86,16 +93,20 @@ stick_test() {
 	expect "$arch: a search for 'ray' finds Gamma Ray" \
 		lib_has '^  1\. Gamma Ray (usb sda: Crates/Techno/Gamma Ray.wav)'
 
+	# A DJ's preparation saved on the stick (read-write for the save only).
+	library_now prepare 128 8A gamma
+	printf '%s\n' "$library" | sed 's/^/    /'
+	expect "$arch: a tempo and key saved on the stick" \
+		lib_has '^saved Gamma Ray: 128.0 bpm, key 8A, on usb sda (/run/slipmat/usb/sda/.slipmat)'
+	library_now bpm
+	expect "$arch: the bpm view puts the prepared track first" \
+		lib_has '^  1\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
+
 	# Pulled while deck A plays its track from memory.
 	off=$(wc -c <"$log")
 	$E qmp "$run/qmp.sock" '{"execute":"device_del","arguments":{"id":"stick0"}}' >/dev/null
-	if line=$($E wait -o "$off" "$log" "library: usb sda pulled out: its $stick_tracks tracks left" 60); then
-		ok "$arch: pulling the stick drops its tracks from the library"
-		echo "    $line"
-	else
-		nok "$arch: pulling the stick drops its tracks from the library"
-		tail -c +"$((off + 1))" "$log" | tail -20 | sed 's/^/    /'
-	fi
+	logged "$arch: pulling the stick drops its tracks from the library" "$off" \
+		"library: usb sda pulled out: its $stick_tracks tracks left"
 	library_now
 	expect "$arch: slipmat library then has no stick and no tracks" \
 		sh -c '! printf "%s\n" "$1" | grep -q "^source usb" && printf "%s\n" "$1" | grep -q "^library: 0 tracks"' - "$library"
@@ -111,16 +122,16 @@ stick_test() {
 
 	off=$(wc -c <"$log")
 	stick_plug
-	if line=$($E wait -o "$off" "$log" "library: usb sda (/run/slipmat/usb/sda): $stick_tracks tracks" 90); then
-		ok "$arch: plugged back in, its $stick_tracks tracks return"
-		echo "    $line"
-	else
-		nok "$arch: plugged back in, its $stick_tracks tracks return"
-		tail -c +"$((off + 1))" "$log" | tail -20 | sed 's/^/    /'
-	fi
+	logged "$arch: plugged back in, its $stick_tracks tracks return" "$off" \
+		"library: usb sda (/run/slipmat/usb/sda): $stick_tracks tracks"
 	library_now search groove
 	expect "$arch: and a search finds them again" \
 		lib_has '^  1\. Alpha Groove (usb sda: Crates/House/Alpha Groove.wav)'
+	library_now bpm
+	expect "$arch: the stick brought its preparation back: Gamma Ray at 128 bpm, 8A" \
+		lib_has '^  1\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
+	expect "$arch: the record is on the stick's image, in its .slipmat folder" \
+		sh -c 'MTOOLS_SKIP_CHECK=1 mdir -b -i "$1" ::/.slipmat | grep -q "\.trk$"' - "$img"
 }
 
 # Run on its own: boot the emulator's profile and test the stick only.
