@@ -199,7 +199,8 @@ static void open_library(struct app *a)
 		else
 			scan_start(&scan, src);
 	}
-	if (!a->board.storage.usb)
+	/* The sim backend runs on a developer's machine: its sticks are not ours. */
+	if (!a->board.storage.usb || a->board.backend == BOARD_BACKEND_SIM)
 		return;
 	storage_init(&storage, &storage_linux_ops, STORAGE_BASE, on_stick, on_stick_gone, a);
 	have_storage = 1;

@@ -132,6 +132,44 @@ stick_test() {
 		lib_has '^  1\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
 	expect "$arch: the record is on the stick's image, in its .slipmat folder" \
 		sh -c 'MTOOLS_SKIP_CHECK=1 mdir -b -i "$1" ::/.slipmat | grep -q "\.trk$"' - "$img"
+	other_sticks
+}
+
+# Two more sticks, one after the other on the same port (the xHCI's
+# ports 1-3 hold the tablets and the sound card): ext4 (filled by
+# mkfs.ext4 -d) and an empty exfat one; each mounted as what it is.
+other_sticks() {
+	ext=$(realpath "$out")/stick-ext4.img exf=$(realpath "$out")/stick-exfat.img
+	rm -rf "$ext" "$exf" "$ext.files"
+	mkdir -p "$ext.files/Sets"
+	cp "$img.files/Delta Dawn.wav" "$ext.files/Sets/Epsilon Echo.wav"
+	if ! mkfs.ext4 -q -d "$ext.files" "$ext" 8M >/dev/null 2>&1 || ! truncate -s 8M "$exf" ||
+		! mkfs.exfat -L SLIPMAT "$exf" >/dev/null; then
+		nok "$arch: build the ext4 and exfat stick images"
+		return 0
+	fi
+	off=$(wc -c <"$log")
+	$E qmp "$run/qmp.sock" '{"execute":"device_del","arguments":{"id":"stick0"}}' >/dev/null
+	$E wait -o "$off" "$log" "library: usb sda pulled out" 60 >/dev/null
+	for s in "ext4:$ext:1" "exfat:$exf:0"; do
+		fs=${s%%:*} rest=${s#*:}
+		file=${rest%:*} count=${rest##*:}
+		$E qmp "$run/qmp.sock" "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"$fs\",\"file\":{\"driver\":\"file\",\"filename\":\"$file\"}}}" >/dev/null
+		off=$(wc -c <"$log")
+		$E qmp "$run/qmp.sock" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"usb-storage\",\"id\":\"$fs\",\"drive\":\"$fs\",\"bus\":\"xhci.0\",\"port\":\"4\",\"removable\":true}}" >/dev/null
+		logged "$arch: an $fs stick is mounted as $fs" "$off" \
+			"mounted read-only at /run/slipmat/usb/sda ($fs)"
+		logged "$arch: and scanned: $count track(s)" "$off" \
+			"library: usb sda (/run/slipmat/usb/sda): $count tracks"
+		if [ "$fs" = ext4 ]; then
+			library_now search echo
+			expect "$arch: the ext4 stick's track is found" \
+				lib_has '^  1\. Epsilon Echo (usb sda: Sets/Epsilon Echo.wav)'
+		fi
+		off=$(wc -c <"$log")
+		$E qmp "$run/qmp.sock" "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$fs\"}}" >/dev/null
+		$E wait -o "$off" "$log" "library: usb sda pulled out" 60 >/dev/null
+	done
 }
 
 # Run on its own: boot the emulator's profile and test the stick only.
