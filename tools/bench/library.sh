@@ -36,3 +36,24 @@ awk -v n="$files" -v d="$tree" 'BEGIN {
 	for (i = 0; i < n; i++) printf "%s/crate%d/Track %05d.%s\n", d, i % 100, i, ext[i % 10 + 1];
 }' | while IFS= read -r f; do : >"$f"; done
 "$out/bench/library_bench" "$tracks" "$tree" 2>/dev/null
+
+# Instructions per search (callgrind, one round of the 31 searches): the
+# same index, each function measured on its own.
+if command -v valgrind >/dev/null; then
+	cg=$(mktemp)
+	trap 'rm -rf "$tree" "$cg"' EXIT
+	echo
+	echo "| search over $tracks tracks | instructions per search, callgrind |"
+	echo "|---|---:|"
+	for f in library_search search_ref; do
+		valgrind --tool=callgrind --callgrind-out-file="$cg" --toggle-collect="$f" \
+			"$out/bench/library_bench" "$tracks" - 1 >/dev/null 2>&1
+		total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$cg")
+		[ -n "$total" ] || total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$cg")
+		case $f in
+		library_search) what="slipmat \`library_search()\`" ;;
+		*) what="strcasestr() on title and artist" ;;
+		esac
+		echo "| $what | $((${total:-0} / 31)) |"
+	done
+fi

@@ -17,7 +17,10 @@
  * second, the best of 3. The reference is the bare walk: nftw() over
  * the same tree, stat only, no tags and no index.
  *
- *   library_bench [TRACKS] [DIR]
+ *   library_bench [TRACKS] [DIR|-] [ROUNDS]
+ *
+ * (tools/bench/library.sh also runs it under callgrind with one round
+ * and no scan, for the instructions of each search.)
  */
 #include <ftw.h>
 #include <stdio.h>
@@ -62,9 +65,10 @@ static void phrase(char *buf, size_t size, int nwords)
 
 static int found_ref;
 static const struct library *ref_lib;
+int search_ref(const char *q, uint32_t *out, int max);
 
 /* The reference search: strcasestr on title and artist, in title order. */
-static int search_ref(const char *q, uint32_t *out, int max)
+int search_ref(const char *q, uint32_t *out, int max)
 {
 	int found = 0;
 	const uint32_t *o = ref_lib->view[LIBRARY_BY_TITLE];
@@ -95,7 +99,8 @@ int main(int argc, char **argv)
 	static const char *const queries[] = { "blue monday", "beyonce", "acid rain", "zzz",
 					       "o" };
 	int tracks = argc > 1 ? atoi(argv[1]) : 20000;
-	const char *dir = argc > 2 ? argv[2] : NULL;
+	const char *dir = argc > 2 && strcmp(argv[2], "-") ? argv[2] : NULL;
+	int rounds = argc > 3 ? atoi(argv[3]) : 5;
 	static struct arena arena;
 	static struct library lib;
 	static struct scan scan;
@@ -118,7 +123,9 @@ int main(int argc, char **argv)
 		library_add(&lib, src, &e);
 	}
 	ref_lib = &lib;
-	for (int round = 0; round < 5; round++) {
+	if (rounds < 1 || rounds > 5)
+		rounds = 5;
+	for (int round = 0; round < rounds; round++) {
 		for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
 			char prefix[64];
 			for (size_t len = 1; len <= strlen(queries[q]); len++) {
@@ -139,9 +146,9 @@ int main(int argc, char **argv)
 	}
 	qsort(ours, (size_t)nt, sizeof ours[0], cmp_double);
 	qsort(ref, (size_t)nt, sizeof ref[0], cmp_double);
-	printf("### Library search over %d tracks (%d searches: every prefix of %zu queries, 5 "
+	printf("### Library search over %d tracks (%d searches: every prefix of %zu queries, %d "
 	       "rounds)\n\n",
-	       lib.count, nt, sizeof queries / sizeof queries[0]);
+	       lib.count, nt, sizeof queries / sizeof queries[0], rounds);
 	printf("| search | best ms | median ms | 95th pct ms | slipmat is |\n|---|---:|---:|---:|---:|\n");
 	printf("| slipmat `library_search()` (folded keys, accents too) | %.3f | %.3f | %.3f | "
 	       "1.00x |\n",
