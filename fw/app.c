@@ -677,6 +677,16 @@ static void status(struct app *a, struct ctl_reply *r)
 		ctl_printf(r, "audio device: none (%s)\n", a->board.audio.device);
 	}
 	status_engine(r);
+	if (have_library) {
+		int sources = 0, scanning = 0;
+		for (i = 0; i < LIBRARY_MAX_SOURCES; i++) {
+			sources += library.source[i].state != LIBRARY_FREE;
+			scanning += library.source[i].state == LIBRARY_SCANNING;
+		}
+		ctl_printf(r, "library: %d tracks of %d from %d source%s%s (slipmat library)\n",
+			   library.count, library.capacity, sources, sources == 1 ? "" : "s",
+			   scanning ? ", scanning" : "");
+	}
 
 	guard_counts(&gc);
 	ctl_printf(r, "memory: arena %.1f of %.1f MiB in use\n", a->arena.used / 1048576.0,

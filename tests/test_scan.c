@@ -218,6 +218,30 @@ static void test_prepared_on_another_box(void **state)
 	assert_true(library_track(&lib, slot[2])->bpm == 0);
 }
 
+/* Folders nest at most SCAN_DEPTH deep: deeper ones are left out and counted. */
+static void test_too_deep(void **state)
+{
+	char rel[400] = "";
+	(void)state;
+	for (int i = 0; i < SCAN_DEPTH + 2; i++) {
+		strcat(rel, "d/");
+		if (i == SCAN_DEPTH - 2) {
+			char shallow[420];
+			snprintf(shallow, sizeof shallow, "%sReachable.wav", rel);
+			touch_file(shallow);
+		}
+	}
+	strcat(rel, "Lost.wav");
+	touch_file(rel);
+	int src = library_add_source(&lib, LIBRARY_USB, "usb sdz1", root);
+	scan_start(&scan, src);
+	while (scan_step(&scan, 1000000))
+		;
+	assert_string_equal(paths(), "d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/Reachable.wav");
+	assert_int_equal(scan.refused, 1);
+	assert_int_equal(scan.depth, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pulled_mid_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepared_on_another_box, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_deep, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
