@@ -12,7 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deck.h"
 #include "log.h"
+
+/* A record holds every hot cue a deck has. */
+_Static_assert(STORE_HOTCUES == DECK_HOTCUES, "store and deck disagree on hot cues");
 
 static const char magic[8] = { 'S', 'L', 'M', 'T', 'R', 'A', 'C', 'K' };
 #define HEADER 16 /* magic, version, payload length */
@@ -118,7 +122,8 @@ static float get_f32(struct cursor *c)
 static int finite_record(const struct store_record *r)
 {
 	int ok = isfinite(r->cue) && isfinite(r->grid.bpm) && isfinite(r->grid.first_beat) &&
-		 isfinite(r->bpm) && isfinite(r->loudness);
+		 isfinite(r->bpm) && isfinite(r->loudness) && isfinite(r->duration) &&
+		 isfinite(r->wave_rate);
 	for (int i = 0; i < STORE_HOTCUES; i++)
 		ok = ok && isfinite(r->hotcue[i]);
 	for (int i = 0; i < STORE_LOOPS; i++)
@@ -133,7 +138,7 @@ int store_encode(const struct store_record *r, uint8_t *buf, size_t size)
 	uint32_t crc;
 
 	if (plen == 0 || plen >= STORE_PATH_MAX || r->wave_len > STORE_WAVE_MAX ||
-	    !finite_record(r))
+	    r->rating > 5 || r->colour > 0xffffff || !finite_record(r))
 		return -EINVAL;
 	put(&c, magic, sizeof magic);
 	put_u(&c, STORE_VERSION, 4);
@@ -157,6 +162,10 @@ int store_encode(const struct store_record *r, uint8_t *buf, size_t size)
 	put_f32(&c, r->bpm);
 	put(&c, r->key, sizeof r->key);
 	put_f32(&c, r->loudness);
+	put_f64(&c, r->duration);
+	put_u(&c, r->rating, 4);
+	put_u(&c, r->colour, 4);
+	put_f32(&c, r->wave_rate);
 	put_u(&c, r->wave_len, 4);
 	put(&c, r->wave, r->wave_len);
 	if (c.bad || c.size - c.pos < 4)
@@ -235,6 +244,10 @@ int store_decode(const uint8_t *buf, size_t len, struct store_record *r, char *w
 	r->bpm = get_f32(&c);
 	get(&c, r->key, sizeof r->key);
 	r->loudness = get_f32(&c);
+	r->duration = get_f64(&c);
+	r->rating = (uint32_t)get_u(&c, 4);
+	r->colour = (uint32_t)get_u(&c, 4);
+	r->wave_rate = get_f32(&c);
 	r->wave_len = (uint32_t)get_u(&c, 4);
 	if (c.bad)
 		return refuse(why, whylen, "cut short inside the record");
@@ -248,6 +261,9 @@ int store_decode(const uint8_t *buf, size_t len, struct store_record *r, char *w
 		return refuse(why, whylen, "hot cue or loop mask beyond %d entries", STORE_LOOPS);
 	if (!finite_record(r))
 		return refuse(why, whylen, "a position or tempo that is not a finite number");
+	if (r->rating > 5 || r->colour > 0xffffff)
+		return refuse(why, whylen, "rating %u or colour %#x out of range", r->rating,
+			      r->colour);
 	if (r->grid.valid > 1 || (r->grid.valid && (r->grid.beats_per_bar < 1 ||
 						     r->grid.beats_per_bar > 64 ||
 						     !(r->grid.bpm > 0 && r->grid.bpm < 1000))))

@@ -21,7 +21,9 @@
  * payload: u16 path length, path bytes; u64 track size; f64 cue;
  *   u32 hot cue mask, 8 x f64 hot cues; u32 loop mask, 8 x (f64 in, f64
  *   out); grid: f64 bpm, f64 first beat, u32 beats per bar, u32 valid;
- *   f32 bpm; 8 bytes key; f32 loudness; u32 waveform length, its bytes.
+ *   f32 bpm; 8 bytes key; f32 loudness; f64 duration; u32 rating;
+ *   u32 colour; f32 waveform points a second; u32 waveform length, its
+ *   bytes.
  *
  * Positions are in seconds of the track (not frames: the next box may
  * run at another rate). Nothing allocates; buffers are on the stack.
@@ -38,7 +40,8 @@
 #define STORE_LOOPS 8
 #define STORE_WAVE_MAX 8192
 #define STORE_VERSION 1
-#define STORE_FILE_MAX (64 + STORE_PATH_MAX + 8 * 8 * 4 + STORE_WAVE_MAX)
+/* The fixed fields take 302 bytes with the header and checksum. */
+#define STORE_FILE_MAX (512 + STORE_PATH_MAX + STORE_WAVE_MAX)
 #define STORE_WHY_MAX 160
 
 struct store_loop {
@@ -61,7 +64,11 @@ struct store_record {
 	} grid;
 	float bpm;
 	char key[8];
-	float loudness; /* LUFS; 0 = not measured */
+	float loudness;	     /* LUFS; 0 = not measured */
+	double duration;     /* seconds of the track when analysed */
+	uint32_t rating;     /* 0..5 stars */
+	uint32_t colour;     /* 0xRRGGBB a DJ tagged the track with; 0 = none */
+	float wave_rate;     /* waveform summary points a second of track */
 	uint32_t wave_len;
 	uint8_t wave[STORE_WAVE_MAX]; /* the waveform summary, opaque here */
 };
@@ -69,7 +76,8 @@ struct store_record {
 /*
  * Serialise r into buf. Return: the file's length, or -EINVAL for a
  * record that cannot be stored (path too long, waveform too long,
- * a position that is not a finite number).
+ * a position that is not a finite number, a rating over 5, a colour
+ * beyond 0xffffff).
  */
 int store_encode(const struct store_record *r, uint8_t *buf, size_t size);
 

@@ -69,6 +69,10 @@ static void make(struct store_record *r, const char *path, unsigned n)
 	r->bpm = (float)r->grid.bpm;
 	snprintf(r->key, sizeof r->key, "%uA", n % 12 + 1);
 	r->loudness = -8.0f - (float)(n % 10);
+	r->duration = 180 + n;
+	r->rating = n % 6;
+	r->colour = (n * 2654435761u) & 0xffffff;
+	r->wave_rate = 150;
 	r->wave_len = STORE_WAVE_MAX - n % 100;
 	for (uint32_t i = 0; i < r->wave_len; i++)
 		r->wave[i] = (uint8_t)(n * 31 + i);
@@ -184,6 +188,9 @@ static void test_refuses_bad_records(void **state)
 	assert_int_equal(store_save(root, &rec), -EINVAL);
 	make(&rec, "a.wav", 1);
 	rec.wave_len = STORE_WAVE_MAX + 1;
+	assert_int_equal(store_encode(&rec, buf, sizeof buf), -EINVAL);
+	make(&rec, "a.wav", 1);
+	rec.rating = 6;
 	assert_int_equal(store_encode(&rec, buf, sizeof buf), -EINVAL);
 	make(&rec, "", 1);
 	assert_int_equal(store_encode(&rec, buf, sizeof buf), -EINVAL);
