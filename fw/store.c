@@ -318,7 +318,8 @@ int store_save(const char *root, const struct store_record *r)
 		log_error("store: mkdir %s: %s", dir, strerror(-err));
 		return err;
 	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Not through a link: a stick's ".slipmat -> /etc" must not aim our writes. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
 		err = -errno;
 		log_error("store: open %s: %s", dir, strerror(-err));

@@ -178,6 +178,25 @@ static void test_damaged_and_foreign(void **state)
 	assert_int_equal(which(&back, "a.wav"), 7);
 }
 
+/* A stick whose .slipmat is a link elsewhere: nothing is written through it. */
+static void test_no_writes_through_a_link(void **state)
+{
+	char p[700], target[300];
+	struct stat st;
+	(void)state;
+	snprintf(target, sizeof target, "%s/elsewhere", root);
+	assert_int_equal(mkdir(target, 0755), 0);
+	snprintf(p, sizeof p, "%s/.slipmat", root);
+	assert_int_equal(symlink("elsewhere", p), 0);
+	make(&rec, "a.wav", 3);
+	int err = store_save(root, &rec);
+	assert_true(err == -ENOTDIR || err == -ELOOP);
+	char file[24];
+	store_file_name("a.wav", file);
+	snprintf(p, sizeof p, "%s/%s", target, file);
+	assert_int_equal(stat(p, &st), -1);
+}
+
 static void test_refuses_bad_records(void **state)
 {
 	static uint8_t buf[STORE_FILE_MAX];
@@ -263,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_and_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_writes_through_a_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_while_saving, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
