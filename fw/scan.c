@@ -151,7 +151,7 @@ static void add_file(struct scan *s, const char *name)
 		s->refused++;
 		goto out;
 	}
-	err = tags_read(fd, s->path, &tags);
+	err = tags_read(fd, name, &tags); /* the file name: its extension, its fallback title */
 	close(fd);
 	if (err) {
 		s->refused++;
