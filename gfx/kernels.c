@@ -1,0 +1,264 @@
+/*
+ * kernels.c: the row kernels under every primitive, plain C and NEON.
+ *
+ * The plain C kernels are the reference: each NEON kernel computes the
+ * same integer formula (gfx_div255 rounding, X byte 0), so the two give
+ * identical pixels, which tests/test_gfx.c checks under qemu-aarch64.
+ * The C ones blend red and blue together in one 32-bit word (two 16-bit
+ * lanes that cannot carry into each other: 255 * 255 + 383 < 65536).
+ *
+ * Blends write X bytes of 0 whatever the destination held; fill writes
+ * the colour as given.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
+
+#define blend_px gfx_blend_px
+
+static void fill_scalar(uint32_t *d, int n, uint32_t c)
+{
+	for (int i = 0; i < n; i++)
+		d[i] = c;
+}
+
+static void blend_scalar(uint32_t *d, int n, uint32_t c, unsigned a)
+{
+	if (a == 0)
+		return;
+	if (a >= 255) {
+		fill_scalar(d, n, c & 0xffffff);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		d[i] = blend_px(d[i], c, a);
+}
+
+static void blend_mask_scalar(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+{
+	c &= 0xffffff;
+	for (int i = 0; i < n; i++) {
+		unsigned k = a >= 255 ? m[i] : gfx_div255(m[i] * a);
+
+		if (k == 255)
+			d[i] = c;
+		else if (k)
+			d[i] = blend_px(d[i], c, k);
+	}
+}
+
+static void blit_scalar(uint32_t *d, const uint32_t *src, int n, unsigned a)
+{
+	for (int i = 0; i < n; i++) {
+		uint32_t p = src[i];
+		unsigned k = a >= 255 ? p >> 24 : gfx_div255((p >> 24) * a);
+
+		if (k == 255)
+			d[i] = p & 0xffffff;
+		else if (k)
+			d[i] = blend_px(d[i], p, k);
+	}
+}
+
+static void wave_scalar(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1,
+			const uint8_t *a2, unsigned dist, const uint32_t table[8])
+{
+	for (int i = 0; i < n; i++)
+		d[i] = table[(a0[i] > dist) | (a1[i] > dist) << 1 | (a2[i] > dist) << 2];
+}
+
+const struct gfx_kernels gfx_kernels_scalar = {
+	.name = "scalar",
+	.fill = fill_scalar,
+	.blend = blend_scalar,
+	.blend_mask = blend_mask_scalar,
+	.blit = blit_scalar,
+	.wave = wave_scalar,
+};
+
+#if defined(__ARM_NEON)
+
+/* div255 of eight 16-bit products, narrowed: (x + ((x + 128) >> 8) + 128) >> 8. */
+static inline uint8x8_t div255_n(uint16x8_t x)
+{
+	return vraddhn_u16(x, vrshrq_n_u16(x, 8));
+}
+
+/* c (16 bytes) over d with per-byte alpha av; X bytes cleared. */
+static inline uint8x16_t blend_v(uint8x16_t d, uint8x16_t c, uint8x16_t av)
+{
+	uint8x16_t ia = vmvnq_u8(av);
+	uint16x8_t lo = vmull_u8(vget_low_u8(c), vget_low_u8(av));
+	uint16x8_t hi = vmull_high_u8(c, av);
+	uint8x16_t r;
+
+	lo = vmlal_u8(lo, vget_low_u8(d), vget_low_u8(ia));
+	hi = vmlal_high_u8(hi, d, ia);
+	r = vcombine_u8(div255_n(lo), div255_n(hi));
+	return vandq_u8(r, vreinterpretq_u8_u32(vdupq_n_u32(0xffffff)));
+}
+
+static void fill_neon(uint32_t *d, int n, uint32_t c)
+{
+	uint32x4_t v = vdupq_n_u32(c);
+	int i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		vst1q_u32(d + i, v);
+		vst1q_u32(d + i + 4, v);
+		vst1q_u32(d + i + 8, v);
+		vst1q_u32(d + i + 12, v);
+	}
+	for (; i + 4 <= n; i += 4)
+		vst1q_u32(d + i, v);
+	for (; i < n; i++)
+		d[i] = c;
+}
+
+static void blend_neon(uint32_t *d, int n, uint32_t c, unsigned a)
+{
+	uint8x16_t cv, ia;
+	uint16x8_t ca;
+	int i = 0;
+
+	if (a == 0)
+		return;
+	if (a >= 255) {
+		fill_neon(d, n, c & 0xffffff);
+		return;
+	}
+	cv = vreinterpretq_u8_u32(vdupq_n_u32(c & 0xffffff));
+	ca = vmull_u8(vget_low_u8(cv), vdup_n_u8((uint8_t)a));
+	ia = vdupq_n_u8((uint8_t)(255 - a));
+	for (; i + 4 <= n; i += 4) {
+		uint8x16_t dv = vreinterpretq_u8_u32(vld1q_u32(d + i));
+		uint16x8_t lo = vmlal_u8(ca, vget_low_u8(dv), vget_low_u8(ia));
+		uint16x8_t hi = vmlal_high_u8(ca, dv, ia);
+		uint8x16_t r = vcombine_u8(div255_n(lo), div255_n(hi));
+
+		vst1q_u32(d + i, vandq_u32(vreinterpretq_u32_u8(r), vdupq_n_u32(0xffffff)));
+	}
+	for (; i < n; i++)
+		d[i] = blend_px(d[i], c, a);
+}
+
+/* Byte k of each pixel group: pixel j's alpha spread over its 4 bytes. */
+static const uint8_t spread[4][16] = {
+	{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3},
+	{4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7},
+	{8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11},
+	{12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15},
+};
+
+static void blend_mask_neon(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+{
+	uint8x16_t cv = vreinterpretq_u8_u32(vdupq_n_u32(c & 0xffffff));
+	uint8x8_t ga = vdup_n_u8((uint8_t)(a > 255 ? 255 : a));
+	int i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		uint8x16_t k = vld1q_u8(m + i);
+
+		if (a < 255)
+			k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
+					div255_n(vmull_high_u8(k, vcombine_u8(ga, ga))));
+		if (vmaxvq_u8(k) == 0)
+			continue;
+		if (vminvq_u8(k) == 255) {
+			uint32x4_t cc = vreinterpretq_u32_u8(cv);
+
+			vst1q_u32(d + i, cc);
+			vst1q_u32(d + i + 4, cc);
+			vst1q_u32(d + i + 8, cc);
+			vst1q_u32(d + i + 12, cc);
+			continue;
+		}
+		for (int j = 0; j < 4; j++) {
+			uint8x16_t av = vqtbl1q_u8(k, vld1q_u8(spread[j]));
+			uint8x16_t dv = vreinterpretq_u8_u32(vld1q_u32(d + i + 4 * j));
+
+			vst1q_u32(d + i + 4 * j, vreinterpretq_u32_u8(blend_v(dv, cv, av)));
+		}
+	}
+	blend_mask_scalar(d + i, m + i, n - i, c, a);
+}
+
+static void blit_neon(uint32_t *d, const uint32_t *src, int n, unsigned a)
+{
+	static const uint8_t alpha_at[16] = {3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15};
+	uint8x16_t pick = vld1q_u8(alpha_at);
+	uint8x8_t ga = vdup_n_u8((uint8_t)(a > 255 ? 255 : a));
+	int i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		uint8x16_t sv = vreinterpretq_u8_u32(vld1q_u32(src + i));
+		uint8x16_t av = vqtbl1q_u8(sv, pick);
+		uint8x16_t dv;
+
+		if (a < 255)
+			av = vcombine_u8(div255_n(vmull_u8(vget_low_u8(av), ga)),
+					 div255_n(vmull_high_u8(av, vcombine_u8(ga, ga))));
+		if (vmaxvq_u8(av) == 0)
+			continue;
+		dv = vreinterpretq_u8_u32(vld1q_u32(d + i));
+		vst1q_u32(d + i, vreinterpretq_u32_u8(blend_v(dv, sv, av)));
+	}
+	blit_scalar(d + i, src + i, n - i, a);
+}
+
+static void wave_neon(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1, const uint8_t *a2,
+		      unsigned dist, const uint32_t table[8])
+{
+	static const uint8_t lane[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
+	uint8x16x2_t tab = {{vld1q_u8((const uint8_t *)table), vld1q_u8((const uint8_t *)table + 16)}};
+	uint8x16_t dv = vdupq_n_u8((uint8_t)(dist > 255 ? 255 : dist));
+	uint8x16_t lanes = vld1q_u8(lane);
+	int i = 0;
+
+	if (dist > 255) {
+		/* No amplitude reaches past 255: every pixel is table[0]. */
+		fill_neon(d, n, table[0]);
+		return;
+	}
+	for (; i + 16 <= n; i += 16) {
+		uint8x16_t m0 = vandq_u8(vcgtq_u8(vld1q_u8(a0 + i), dv), vdupq_n_u8(4));
+		uint8x16_t m1 = vandq_u8(vcgtq_u8(vld1q_u8(a1 + i), dv), vdupq_n_u8(8));
+		uint8x16_t m2 = vandq_u8(vcgtq_u8(vld1q_u8(a2 + i), dv), vdupq_n_u8(16));
+		/* 4 * table index: the offset of the entry's first byte */
+		uint8x16_t off = vorrq_u8(vorrq_u8(m0, m1), m2);
+
+		for (int j = 0; j < 4; j++) {
+			uint8x16_t at = vaddq_u8(vqtbl1q_u8(off, vld1q_u8(spread[j])), lanes);
+
+			vst1q_u32(d + i + 4 * j, vreinterpretq_u32_u8(vqtbl2q_u8(tab, at)));
+		}
+	}
+	wave_scalar(d + i, n - i, a0 + i, a1 + i, a2 + i, dist, table);
+}
+
+const struct gfx_kernels gfx_kernels_neon = {
+	.name = "neon",
+	.fill = fill_neon,
+	.blend = blend_neon,
+	.blend_mask = blend_mask_neon,
+	.blit = blit_neon,
+	.wave = wave_neon,
+};
+
+const struct gfx_kernels *gfx_k = &gfx_kernels_neon;
+#else
+const struct gfx_kernels *gfx_k = &gfx_kernels_scalar;
+#endif
+
+void gfx_use_kernels(const struct gfx_kernels *k)
+{
+#if defined(__ARM_NEON)
+	gfx_k = k ? k : &gfx_kernels_neon;
+#else
+	gfx_k = k ? k : &gfx_kernels_scalar;
+#endif
+}
