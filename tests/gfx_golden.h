@@ -22,7 +22,7 @@
 #include "../hal/png.h"
 
 #define GOLDEN_TOL 3
-#define GOLDEN_MAX (256 * 256)
+#define GOLDEN_MAX (400 * 300)
 
 static char golden_out_dir[512] = ".";
 
