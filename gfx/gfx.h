@@ -200,8 +200,10 @@ struct gfx_kernels {
 		     unsigned dist, const uint32_t table[8]);
 };
 extern const struct gfx_kernels gfx_kernels_scalar;
-#if defined(__ARM_NEON)
-extern const struct gfx_kernels gfx_kernels_neon;
+#if defined(__ARM_NEON) || defined(__SSE2__)
+#define GFX_HAVE_SIMD 1
+/* NEON on aarch64, SSE2 on x86-64 (the host); the same pixels as scalar. */
+extern const struct gfx_kernels gfx_kernels_simd;
 #endif
 /* Use k for everything drawn from now on; NULL picks the fastest. */
 void gfx_use_kernels(const struct gfx_kernels *k);

@@ -15,6 +15,17 @@
 
 #define CHUNK 256 /* pixels of coverage worked out at a time */
 
+/* fminf and fmaxf without the NaN care (and the libm call) they carry. */
+static inline float minf(float a, float b)
+{
+	return a < b ? a : b;
+}
+
+static inline float maxf(float a, float b)
+{
+	return a > b ? a : b;
+}
+
 static unsigned alpha_of(uint32_t argb)
 {
 	return argb >> 24;
@@ -58,12 +69,12 @@ static float dist_inside(const struct shape *sh, float px, float py)
 {
 	switch (sh->kind) {
 	case 0: {
-		float qx = fmaxf(fmaxf(sh->x0 + sh->r - px, px - (sh->x1 - sh->r)), 0.0f);
-		float qy = fmaxf(fmaxf(sh->y0 + sh->r - py, py - (sh->y1 - sh->r)), 0.0f);
+		float qx = maxf(maxf(sh->x0 + sh->r - px, px - (sh->x1 - sh->r)), 0.0f);
+		float qy = maxf(maxf(sh->y0 + sh->r - py, py - (sh->y1 - sh->r)), 0.0f);
 
 		if (qx <= 0.0f || qy <= 0.0f) {
 			/* on a straight edge: distance to the nearer side */
-			float e = fminf(fminf(px - sh->x0, sh->x1 - px), fminf(py - sh->y0, sh->y1 - py));
+			float e = minf(minf(px - sh->x0, sh->x1 - px), minf(py - sh->y0, sh->y1 - py));
 
 			return e;
 		}
@@ -76,7 +87,7 @@ static float dist_inside(const struct shape *sh, float px, float py)
 		float t = len2 > 0.0f ? (wx * vx + wy * vy) / len2 : 0.0f;
 		float dx, dy;
 
-		t = fminf(fmaxf(t, 0.0f), 1.0f);
+		t = minf(maxf(t, 0.0f), 1.0f);
 		dx = wx - t * vx;
 		dy = wy - t * vy;
 		return sh->r - sqrtf(dx * dx + dy * dy);
@@ -84,7 +95,7 @@ static float dist_inside(const struct shape *sh, float px, float py)
 	default: {
 		float dx = px - sh->x0, dy = py - sh->y0;
 		float d = sqrtf(dx * dx + dy * dy);
-		float e = sh->rin < 0.0f ? sh->rout - d : fminf(d - sh->rin, sh->rout - d);
+		float e = sh->rin < 0.0f ? sh->rout - d : minf(d - sh->rin, sh->rout - d);
 		float e0, e1;
 
 		if (!sh->sweep)
@@ -92,7 +103,7 @@ static float dist_inside(const struct shape *sh, float px, float py)
 		/* signed distances past the start ray (clockwise) and before the end ray */
 		e0 = dx * sh->c0 + dy * sh->s0;
 		e1 = -(dx * sh->c1 + dy * sh->s1);
-		return fminf(e, sh->sweep == 1 ? fminf(e0, e1) : fmaxf(e0, e1));
+		return minf(e, sh->sweep == 1 ? minf(e0, e1) : maxf(e0, e1));
 	}
 	}
 }
@@ -140,16 +151,22 @@ void gfx_round_rect(struct surface *s, int x, int y, int w, int h, int r, uint32
 		gfx_fill_rect_alpha(s, x, y, w, h, argb);
 		return;
 	}
-	/* The band between the corners is a plain rectangle. */
+	/* The band between the corners is a plain rectangle, and so is the
+	 * part of the top and bottom rows between the corners. */
 	gfx_fill_rect_alpha(s, x, (int)((long long)y + r), w, h - 2 * r, argb);
+	gfx_fill_rect_alpha(s, (int)((long long)x + r), y, w - 2 * r, r, argb);
+	gfx_fill_rect_alpha(s, (int)((long long)x + r), (int)((long long)y + h - r), w - 2 * r, r,
+			    argb);
 	sh.kind = 0;
 	sh.x0 = (float)(long long)x;
 	sh.y0 = (float)(long long)y;
 	sh.x1 = sh.x0 + (float)w;
 	sh.y1 = sh.y0 + (float)h;
 	sh.r = (float)r;
-	draw_shape(s, &sh, x, y, w, r, argb);
-	draw_shape(s, &sh, x, (long long)y + h - r, w, r, argb);
+	draw_shape(s, &sh, x, y, r, r, argb);
+	draw_shape(s, &sh, (long long)x + w - r, y, r, r, argb);
+	draw_shape(s, &sh, x, (long long)y + h - r, r, r, argb);
+	draw_shape(s, &sh, (long long)x + w - r, (long long)y + h - r, r, r, argb);
 }
 
 /* A float drawing-space coordinate as a bounding-box start, saturated. */
