@@ -65,10 +65,15 @@ const struct face_glyph *face_glyph(const struct face *f, uint32_t cp)
 int face_kern(const struct face *f, uint32_t left, uint32_t right)
 {
 	uint32_t key;
-	int lo = 0, hi = f->nkern;
+	int lo, hi;
 
 	if (left > 0xffff || right > 0xffff)
 		return 0;
+	/* Only the pairs starting with left: a handful, not thousands. */
+	if (left < FACE_DIRECT)
+		lo = f->kern_first[left], hi = f->kern_first[left + 1];
+	else
+		lo = f->kern_first[FACE_DIRECT], hi = f->nkern;
 	key = left << 16 | right;
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;

@@ -47,6 +47,8 @@ struct face {
 	const uint8_t *coverage;
 	int nkern;
 	const struct face_kern *kern; /* sorted by pair */
+	/* kern[kern_first[c] .. kern_first[c + 1]) have left code point c (c < FACE_DIRECT) */
+	const uint16_t *kern_first;
 };
 
 /* The faces made at build time (the Makefile's FONT_FACES lists them). */

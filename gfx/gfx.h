@@ -13,6 +13,7 @@
 #ifndef SLIPMAT_GFX_H
 #define SLIPMAT_GFX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct font;
@@ -190,6 +191,9 @@ struct gfx_kernels {
 	void (*blend)(uint32_t *d, int n, uint32_t c, unsigned a);
 	/* blend c with alpha a * m[i] / 255 */
 	void (*blend_mask)(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a);
+	/* blend_mask over a w x h block: rows ds pixels / ms bytes apart (a glyph) */
+	void (*mask)(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
+		     uint32_t c, unsigned a);
 	/* blend ARGB src pixels with alpha src_a * a / 255 */
 	void (*blit)(uint32_t *d, const uint32_t *src, int n, unsigned a);
 	/*

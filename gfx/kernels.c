@@ -103,11 +103,19 @@ static void wave_scalar(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1
 		d[i] = table[(a0[i] > dist) | (a1[i] > dist) << 1 | (a2[i] > dist) << 2];
 }
 
+static void mask_scalar(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
+			uint32_t c, unsigned a)
+{
+	for (int y = 0; y < h; y++)
+		blend_mask_scalar(d + y * ds, m + y * ms, w, c, a);
+}
+
 const struct gfx_kernels gfx_kernels_scalar = {
 	.name = "scalar",
 	.fill = fill_scalar,
 	.blend = blend_scalar,
 	.blend_mask = blend_mask_scalar,
+	.mask = mask_scalar,
 	.blit = blit_scalar,
 	.wave = wave_scalar,
 };
@@ -186,7 +194,8 @@ static const uint8_t spread[4][16] = {
 	{12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15},
 };
 
-static void blend_mask_neon(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, const uint8_t *m,
+								  int n, uint32_t c, unsigned a)
 {
 	uint8x16_t cv = vreinterpretq_u8_u32(vdupq_n_u32(c & 0xffffff));
 	uint8x8_t ga = vdup_n_u8((uint8_t)(a > 255 ? 255 : a));
@@ -216,22 +225,40 @@ static void blend_mask_neon(uint32_t *d, const uint8_t *m, int n, uint32_t c, un
 			vst1q_u32(d + i + 4 * j, vreinterpretq_u32_u8(blend_v(dv, cv, av)));
 		}
 	}
-	/* Glyph rows are short: four at a time too. */
-	for (; i + 4 <= n; i += 4) {
-		uint32_t w;
+	/*
+	 * Glyph rows are short: four at a time, and the last one to three
+	 * through a four-pixel copy (a zero mask byte leaves its pixel as it
+	 * was, so the padding changes nothing).
+	 */
+	for (; i < n; i += 4) {
+		uint32_t w = 0, tmp[4];
+		int left = n - i < 4 ? n - i : 4;
 		uint8x16_t k, dv;
 
-		memcpy(&w, m + i, 4);
+		uint32_t *at = left == 4 ? d + i : tmp;
+
+		if (left == 4) {
+			memcpy(&w, m + i, 4);
+		} else {
+			for (int j = 0; j < left; j++)
+				w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		}
 		if (!w)
 			continue;
-		k = vreinterpretq_u8_u32(vdupq_n_u32(w));
-		if (a < 255)
-			k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
-					div255_n(vmull_u8(vget_low_u8(k), ga)));
-		dv = vreinterpretq_u8_u32(vld1q_u32(d + i));
-		vst1q_u32(d + i, vreinterpretq_u32_u8(blend_v(dv, cv, vqtbl1q_u8(k, vld1q_u8(spread[0])))));
+		if (w == 0xffffffff && a >= 255) {
+			vst1q_u32(at, vreinterpretq_u32_u8(cv));
+		} else {
+			k = vreinterpretq_u8_u32(vdupq_n_u32(w));
+			if (a < 255)
+				k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
+						div255_n(vmull_u8(vget_low_u8(k), ga)));
+			dv = vreinterpretq_u8_u32(vld1q_u32(at));
+			vst1q_u32(at, vreinterpretq_u32_u8(
+					      blend_v(dv, cv, vqtbl1q_u8(k, vld1q_u8(spread[0])))));
+		}
+		for (int j = 0; at == tmp && j < left; j++)
+			d[i + j] = tmp[j];
 	}
-	blend_mask_scalar(d + i, m + i, n - i, c, a);
 }
 
 static void blit_neon(uint32_t *d, const uint32_t *src, int n, unsigned a)
@@ -287,11 +314,25 @@ static void wave_neon(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1, 
 	wave_scalar(d + i, n - i, a0 + i, a1 + i, a2 + i, dist, table);
 }
 
+static void blend_mask_neon_row(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+{
+	blend_mask_neon(d, m, n, c, a);
+}
+
+/* A whole glyph in one call: the row loop inlined around the row kernel. */
+static void mask_neon(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
+		      uint32_t c, unsigned a)
+{
+	for (int y = 0; y < h; y++)
+		blend_mask_neon(d + y * ds, m + y * ms, w, c, a);
+}
+
 const struct gfx_kernels gfx_kernels_simd = {
 	.name = "neon",
 	.fill = fill_neon,
 	.blend = blend_neon,
-	.blend_mask = blend_mask_neon,
+	.blend_mask = blend_mask_neon_row,
+	.mask = mask_neon,
 	.blit = blit_neon,
 	.wave = wave_neon,
 };
@@ -368,7 +409,8 @@ static inline __m128i spread4(__m128i k)
 	return _mm_unpacklo_epi16(k, k);
 }
 
-static void blend_mask_sse2(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+static inline __attribute__((always_inline)) void blend_mask_sse2(uint32_t *d, const uint8_t *m,
+								  int n, uint32_t c, unsigned a)
 {
 	__m128i cv = _mm_set1_epi32((int)(c & 0xffffff));
 	int i = 0;
@@ -396,21 +438,38 @@ static void blend_mask_sse2(uint32_t *d, const uint8_t *m, int n, uint32_t c, un
 			k = _mm_srli_si128(k, 4);
 		}
 	}
-	/* Glyph rows are short: four at a time too. */
-	for (; i + 4 <= n; i += 4) {
-		uint32_t w;
+	/*
+	 * Glyph rows are short: four at a time, and the last one to three
+	 * through a four-pixel copy (a zero mask byte leaves its pixel as it
+	 * was, so the padding changes nothing).
+	 */
+	for (; i < n; i += 4) {
+		uint32_t w = 0, tmp[4];
+		int left = n - i < 4 ? n - i : 4;
 		__m128i k, dv;
 
-		memcpy(&w, m + i, 4);
+		uint32_t *at = left == 4 ? d + i : tmp;
+
+		if (left == 4) {
+			memcpy(&w, m + i, 4);
+		} else {
+			for (int j = 0; j < left; j++)
+				w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		}
 		if (!w)
 			continue;
-		k = _mm_cvtsi32_si128((int)w);
-		if (a < 255)
-			k = scale_x(k, a);
-		dv = _mm_loadu_si128((const __m128i *)(d + i));
-		_mm_storeu_si128((__m128i *)(d + i), blend_x(dv, cv, spread4(k)));
+		if (w == 0xffffffff && a >= 255) {
+			_mm_storeu_si128((__m128i *)at, cv);
+		} else {
+			k = _mm_cvtsi32_si128((int)w);
+			if (a < 255)
+				k = scale_x(k, a);
+			dv = _mm_loadu_si128((const __m128i *)at);
+			_mm_storeu_si128((__m128i *)at, blend_x(dv, cv, spread4(k)));
+		}
+		for (int j = 0; at == tmp && j < left; j++)
+			d[i + j] = tmp[j];
 	}
-	blend_mask_scalar(d + i, m + i, n - i, c, a);
 }
 
 static void blit_sse2(uint32_t *d, const uint32_t *src, int n, unsigned a)
@@ -435,11 +494,25 @@ static void blit_sse2(uint32_t *d, const uint32_t *src, int n, unsigned a)
 	blit_scalar(d + i, src + i, n - i, a);
 }
 
+static void blend_mask_sse2_row(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a)
+{
+	blend_mask_sse2(d, m, n, c, a);
+}
+
+/* A whole glyph in one call: the row loop inlined around the row kernel. */
+static void mask_sse2(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
+		      uint32_t c, unsigned a)
+{
+	for (int y = 0; y < h; y++)
+		blend_mask_sse2(d + y * ds, m + y * ms, w, c, a);
+}
+
 const struct gfx_kernels gfx_kernels_simd = {
 	.name = "sse2",
 	.fill = fill_sse2,
 	.blend = blend_sse2,
-	.blend_mask = blend_mask_sse2,
+	.blend_mask = blend_mask_sse2_row,
+	.mask = mask_sse2,
 	.blit = blit_sse2,
 	.wave = wave_scalar,
 };

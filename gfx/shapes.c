@@ -314,12 +314,9 @@ void gfx_mask(struct surface *s, int x, int y, const uint8_t *mask, int w, int h
 
 	if (!mask || mstride < w || !alpha_of(argb) || !gfx_clip_local(s, x, y, w, h, c))
 		return;
-	for (int py = c[1]; py < c[3]; py++) {
-		long long my = py - (long long)y, mx = c[0] - (long long)x;
-
-		gfx_k->blend_mask(gfx_row(s, py) + c[0], mask + my * mstride + mx, c[2] - c[0], argb,
-				  alpha_of(argb));
-	}
+	gfx_k->mask(gfx_row(s, c[1]) + c[0], s->stride,
+		    mask + (c[1] - (long long)y) * mstride + (c[0] - (long long)x), mstride,
+		    c[2] - c[0], c[3] - c[1], argb, alpha_of(argb));
 }
 
 void gfx_waveform(struct surface *s, int x, int y, int w, int h, const uint8_t *const amp[3],

@@ -32,6 +32,9 @@ struct g {
 	unsigned char *bits;
 };
 
+#define MAX_KERN 65535
+static unsigned kern_left[MAX_KERN];
+
 static unsigned cps[FACE_DIRECT + sizeof extra / sizeof extra[0]];
 static int ncps;
 
@@ -163,9 +166,24 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 				    !k.x)
 					continue;
 				printf("\t{0x%08x, %ld},\n", gl[i].cp << 16 | gl[j].cp, (long)k.x);
+				if (nkern < MAX_KERN)
+					kern_left[nkern] = gl[i].cp;
 				nkern++;
 			}
 	printf("\t{0xffffffff, 0}\n};\n");
+	/* Where each left code point's run of pairs starts, for the direct range. */
+	printf("static const uint16_t %s_kfirst[%d] = {", name, FACE_DIRECT + 1);
+	{
+		long at = 0, k = 0;
+
+		for (int c = 0; c <= FACE_DIRECT; c++) {
+			/* pairs were printed in order; count those whose left is below c */
+			while (k < nkern && kern_left[k] < (unsigned)c)
+				k++, at++;
+			printf("%s%ld,", c % 16 ? "" : "\n\t", at);
+		}
+	}
+	printf("\n};\n");
 
 	printf("const struct face face_%s = {\n", name);
 	printf("\t.name = \"%s %d\",\n\t.px = %d,\n\t.ascent = %d,\n\t.descent = %d,\n", face->family_name,
@@ -173,7 +191,12 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 	printf("\t.line = %d,\n", (int)((face->size->metrics.height + 63) >> 6));
 	printf("\t.direct = %s_direct,\n\t.nextra = %d,\n\t.extra_cp = %s_xcp,\n", name, nextra, name);
 	printf("\t.extra_glyph = %s_xg,\n\t.nglyphs = %d,\n\t.glyphs = %s_glyphs,\n", name, ng, name);
-	printf("\t.coverage = %s_cov,\n\t.nkern = %ld,\n\t.kern = %s_kern,\n};\n", name, nkern, name);
+	printf("\t.coverage = %s_cov,\n\t.nkern = %ld,\n\t.kern = %s_kern,\n", name, nkern, name);
+	printf("\t.kern_first = %s_kfirst,\n};\n", name);
+	if (nkern > MAX_KERN) {
+		fprintf(stderr, "fontatlas: %s: more than %d kerning pairs\n", file, MAX_KERN);
+		exit(1);
+	}
 	fprintf(stderr, "fontatlas: %s: %d glyphs, %ld coverage bytes, %ld kerning pairs\n", name, ng,
 		total, nkern);
 
