@@ -5,8 +5,9 @@
  *   gfx_bench time [ROUNDS]   both renderers, interleaved, per-frame
  *                             medians and their ratio ("key value" lines),
  *                             PNGs of each scene from each renderer
- *   gfx_bench count SCENE N   draw SCENE (deck, wave, list) N times with
- *                             ours only: for instruction counting
+ *   gfx_bench count SCENE N [pixman]
+ *                             draw SCENE (deck, wave, list) N times with
+ *                             ours (or pixman): for instruction counting
  *
  * Both sides get the same work in the form each does best: pixman draws
  * rounded rectangles, rings and waveform spans as trapezoids and triangles
@@ -415,6 +416,20 @@ static void cache_face(const struct face *f)
 
 static pixman_image_t *art_img;
 
+static void pix_setup(void)
+{
+	const struct face *all[] = {&face_sans_16,	&face_sans_20,	    &face_sans_22,
+				    &face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38};
+
+	pdst = pixman_image_create_bits(PIXMAN_x8r8g8b8, SW, SH, fb, SW * 4);
+	cache = pixman_glyph_cache_create();
+	pixman_glyph_cache_freeze(cache);
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		cache_face(all[i]);
+	pixman_glyph_cache_thaw(cache);
+	art_img = pixman_image_create_bits(PIXMAN_a8r8g8b8, 64, 64, art, 64 * 4);
+}
+
 static void pix_wave_strip(int d, int y)
 {
 	const uint8_t *const a[3] = {amp[d][0], amp[d][1], amp[d][2]};
@@ -499,6 +514,7 @@ static void pix_list(void)
 }
 #endif
 
+#if defined(BENCH_PIXMAN)
 static double now_us(void)
 {
 	struct timespec ts;
@@ -513,8 +529,12 @@ static int cmp_d(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
+#endif
 
 static void (*const ours[3])(struct surface *) = {ours_deck, ours_wave, ours_list};
+#if defined(BENCH_PIXMAN)
+static void (*const pix[3])(void) = {pix_deck, pix_wave, pix_list};
+#endif
 static const char *const scene_name[3] = {"deck", "wave", "list"};
 
 int main(int argc, char **argv)
@@ -522,20 +542,34 @@ int main(int argc, char **argv)
 	struct surface s = {fb, SW, SH, SW};
 
 	make_data();
-	if (argc == 4 && !strcmp(argv[1], "count")) {
-		int n = atoi(argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count")) {
+		int n = atoi(argv[3]), with_pixman = argc == 5 && !strcmp(argv[4], "pixman");
 
+#if defined(BENCH_PIXMAN)
+		if (with_pixman)
+			pix_setup();
+#else
+		if (with_pixman) {
+			fprintf(stderr, "gfx_bench: built without pixman\n");
+			return 2;
+		}
+#endif
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(argv[2], scene_name[k]))
-				for (int i = 0; i < n; i++)
-					ours[k](&s);
-		printf("neon %d\n", strcmp(gfx_kernels_scalar.name, "scalar") ? -1 :
-#if defined(__ARM_NEON)
-										 1
-#else
-										 0
+				for (int i = 0; i < n; i++) {
+#if defined(BENCH_PIXMAN)
+					if (with_pixman) {
+						pix[k]();
+						continue;
+					}
 #endif
-		);
+					ours[k](&s);
+				}
+#if defined(GFX_HAVE_SIMD)
+		printf("kernels %s\n", gfx_kernels_simd.name);
+#else
+		printf("kernels %s\n", gfx_kernels_scalar.name);
+#endif
 		return 0;
 	}
 #if defined(BENCH_PIXMAN)
@@ -545,23 +579,10 @@ int main(int argc, char **argv)
 		static uint32_t ours_fb[SW * SH];
 		const char *outdir = argc > 3 ? argv[3] : ".";
 		char path[512];
-		void (*const pix[3])(void) = {pix_deck, pix_wave, pix_list};
 
 		if (rounds < 5 || rounds > 2000)
 			rounds = 200;
-		pdst = pixman_image_create_bits(PIXMAN_x8r8g8b8, SW, SH, fb, SW * 4);
-		cache = pixman_glyph_cache_create();
-		pixman_glyph_cache_freeze(cache);
-		{
-			const struct face *all[] = {&face_sans_16, &face_sans_20, &face_sans_22,
-						    &face_sans_bold_20, &face_sans_bold_28,
-						    &face_sans_bold_38};
-
-			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-				cache_face(all[i]);
-		}
-		pixman_glyph_cache_thaw(cache);
-		art_img = pixman_image_create_bits(PIXMAN_a8r8g8b8, 64, 64, art, 64 * 4);
+		pix_setup();
 		for (int k = 0; k < 3; k++) {
 			double diff = 0;
 
@@ -603,6 +624,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 #endif
-	fprintf(stderr, "usage: gfx_bench time [ROUNDS [OUTDIR]] | gfx_bench count deck|wave|list N\n");
+	fprintf(stderr,
+		"usage: gfx_bench time [ROUNDS [OUTDIR]] | gfx_bench count deck|wave|list N [pixman]\n");
 	return 2;
 }
