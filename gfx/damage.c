@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "gfx.h"
+
 static long long area(struct rect r)
 {
 	return (long long)r.w * r.h;
@@ -166,4 +168,17 @@ void damage_bufs_done(struct damage_bufs *b, int index)
 {
 	if (index >= 0 && index < b->nbuf)
 		damage_clear(&b->buf[index]);
+}
+
+int damage_present(struct scanout *dst, const struct surface *src, int rotation,
+		   const struct damage *d)
+{
+	for (int i = 0; i < d->n; i++) {
+		int err = gfx_present_rect(dst, src, rotation, d->r[i].x, d->r[i].y, d->r[i].w,
+					   d->r[i].h);
+
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -71,4 +71,15 @@ const struct damage *damage_bufs_take(struct damage_bufs *b, int index);
 /* Buffer index is up to date. */
 void damage_bufs_done(struct damage_bufs *b, int index);
 
+struct scanout;
+struct surface;
+
+/*
+ * Bring a scanout buffer up to date from the logical surface: copy (and
+ * rotate, and convert) only the rectangles of d. An empty list copies
+ * nothing. Return: 0, or -EINVAL as gfx_present_rect.
+ */
+int damage_present(struct scanout *dst, const struct surface *src, int rotation,
+		   const struct damage *d);
+
 #endif

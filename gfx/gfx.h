@@ -149,14 +149,14 @@ void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb
 		    uint32_t argb1);
 
 /* An ARGB image (straight alpha), read only. */
-struct image {
+struct gfx_image {
 	const uint32_t *px;
 	int w, h;
 	int stride; /* in pixels */
 };
 
 /* Draw img with its top-left at (x, y), its alpha scaled by alpha (0..255). */
-void gfx_blit(struct surface *s, int x, int y, const struct image *img, int alpha);
+void gfx_blit(struct surface *s, int x, int y, const struct gfx_image *img, int alpha);
 
 /*
  * An 8-bit coverage mask (a glyph): colour blended in by coverage times

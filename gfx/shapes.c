@@ -290,7 +290,7 @@ void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb
 	}
 }
 
-void gfx_blit(struct surface *s, int x, int y, const struct image *img, int alpha)
+void gfx_blit(struct surface *s, int x, int y, const struct gfx_image *img, int alpha)
 {
 	int c[4];
 

@@ -99,7 +99,7 @@ static const char *const prim_name[NPRIM] = {
 
 static void draw_prim(struct surface *s, int p)
 {
-	static const struct image img = {image_px, 24, 20, 24};
+	static const struct gfx_image img = {image_px, 24, 20, 24};
 	uint8_t mask[16 * 12];
 
 	switch (p) {
@@ -267,6 +267,19 @@ static void test_simd_kernels_match_scalar(void **state)
 			c->blit(d1 + off, src + off, len, a);
 			n->blit(d2 + off, src + off, len, a);
 			assert_memory_equal(d1, d2, sizeof d1);
+			/* the glyph kernel: len x 3 blocks, rows 80 pixels / 23 bytes apart */
+			if (len <= 23) {
+				static uint32_t b1[3 * 80], b2[3 * 80];
+				static uint8_t mk[3 * 23];
+
+				for (int i = 0; i < 3 * 80; i++)
+					b1[i] = b2[i] = rnd() & 0xffffff;
+				for (int i = 0; i < 3 * 23; i++)
+					mk[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd());
+				c->mask(b1 + off, 80, mk, 23, len, 3, col, a);
+				n->mask(b2 + off, 80, mk, 23, len, 3, col, a);
+				assert_memory_equal(b1, b2, sizeof b1);
+			}
 			c->wave(d1 + off, len, a0 + off, a1 + off, a2 + off, dist, table);
 			n->wave(d2 + off, len, a0 + off, a1 + off, a2 + off, dist, table);
 			assert_memory_equal(d1, d2, sizeof d1);
@@ -313,7 +326,7 @@ static void test_simd_drawings_match_scalar(void **state)
 /* Zero sizes, far off-screen and huge coordinates draw nothing and never stray. */
 static void test_edge_cases_write_nothing_outside(void **state)
 {
-	static const struct image img = {image_px, 24, 20, 24};
+	static const struct gfx_image img = {image_px, 24, 20, 24};
 	const uint8_t *const a[3] = {amp[0], amp[1], amp[2]};
 	uint8_t mask[4] = {255, 255, 255, 255};
 	struct surface s = make(W, H, 0x101010);

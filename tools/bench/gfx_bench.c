@@ -103,7 +103,7 @@ static void ours_wave_strip(struct surface *s, int d, int y)
 
 static void ours_deck(struct surface *s)
 {
-	static const struct image img = {art, 64, 64, 64};
+	static const struct gfx_image img = {art, 64, 64, 64};
 
 	gfx_gradient_v(s, 0, 0, SW, SH, 0xff16191e, 0xff0a0b0d);
 	for (int d = 0; d < 2; d++) {
