@@ -20,7 +20,7 @@
 
 struct face_glyph {
 	int16_t left, top;  /* bitmap's offset from the pen: right, and up from the baseline */
-	uint16_t w, h;	    /* bitmap size; rows of w coverage bytes */
+	uint16_t w, h;	    /* bitmap size; rows of FACE_ROW(w) coverage bytes */
 	int32_t advance;    /* 1/64 px */
 	uint32_t at;	    /* offset of the bitmap in coverage */
 };
@@ -29,6 +29,9 @@ struct face_kern {
 	uint32_t pair; /* left code point << 16 | right code point */
 	int32_t dx;    /* 1/64 px, added between the two */
 };
+
+/* Coverage rows are zero-padded to a multiple of 4 bytes. */
+#define FACE_ROW(w) (((w) + 3) & ~3)
 
 #define FACE_DIRECT 384 /* code points below this have a direct index */
 

@@ -194,6 +194,23 @@ static const uint8_t spread[4][16] = {
 	{12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15},
 };
 
+/* Four pixels at d4 under the four coverage bytes of w (not all zero). */
+static inline void blend4_neon(uint32_t *d4, uint32_t w, uint8x16_t cv, uint8x8_t ga, unsigned a)
+{
+	uint8x16_t k, dv;
+
+	if (w == 0xffffffff && a >= 255) {
+		vst1q_u32(d4, vreinterpretq_u32_u8(cv));
+		return;
+	}
+	k = vreinterpretq_u8_u32(vdupq_n_u32(w));
+	if (a < 255)
+		k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
+				div255_n(vmull_u8(vget_low_u8(k), ga)));
+	dv = vreinterpretq_u8_u32(vld1q_u32(d4));
+	vst1q_u32(d4, vreinterpretq_u32_u8(blend_v(dv, cv, vqtbl1q_u8(k, vld1q_u8(spread[0])))));
+}
+
 static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, const uint8_t *m,
 								  int n, uint32_t c, unsigned a)
 {
@@ -230,34 +247,23 @@ static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, c
 	 * through a four-pixel copy (a zero mask byte leaves its pixel as it
 	 * was, so the padding changes nothing).
 	 */
-	for (; i < n; i += 4) {
-		uint32_t w = 0, tmp[4];
-		int left = n - i < 4 ? n - i : 4;
-		uint8x16_t k, dv;
+	for (; i + 4 <= n; i += 4) {
+		uint32_t w;
 
-		uint32_t *at = left == 4 ? d + i : tmp;
+		memcpy(&w, m + i, 4);
+		if (w)
+			blend4_neon(d + i, w, cv, ga, a);
+	}
+	if (i < n) {
+		uint32_t w = 0, tmp[4] = {0};
 
-		if (left == 4) {
-			memcpy(&w, m + i, 4);
-		} else {
-			for (int j = 0; j < left; j++)
-				w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		for (int j = 0; j < n - i; j++)
+			w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		if (w) {
+			blend4_neon(tmp, w, cv, ga, a);
+			for (int j = 0; j < n - i; j++)
+				d[i + j] = tmp[j];
 		}
-		if (!w)
-			continue;
-		if (w == 0xffffffff && a >= 255) {
-			vst1q_u32(at, vreinterpretq_u32_u8(cv));
-		} else {
-			k = vreinterpretq_u8_u32(vdupq_n_u32(w));
-			if (a < 255)
-				k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
-						div255_n(vmull_u8(vget_low_u8(k), ga)));
-			dv = vreinterpretq_u8_u32(vld1q_u32(at));
-			vst1q_u32(at, vreinterpretq_u32_u8(
-					      blend_v(dv, cv, vqtbl1q_u8(k, vld1q_u8(spread[0])))));
-		}
-		for (int j = 0; at == tmp && j < left; j++)
-			d[i + j] = tmp[j];
 	}
 }
 
@@ -374,8 +380,17 @@ static void fill_sse2(uint32_t *d, int n, uint32_t c)
 	__m128i v = _mm_set1_epi32((int)c);
 	int i = 0;
 
+	/* Aligned 64-byte strides once the head is done. */
+	for (; i < n && ((uintptr_t)(d + i) & 15); i++)
+		d[i] = c;
+	for (; i + 16 <= n; i += 16) {
+		_mm_store_si128((__m128i *)(d + i), v);
+		_mm_store_si128((__m128i *)(d + i + 4), v);
+		_mm_store_si128((__m128i *)(d + i + 8), v);
+		_mm_store_si128((__m128i *)(d + i + 12), v);
+	}
 	for (; i + 4 <= n; i += 4)
-		_mm_storeu_si128((__m128i *)(d + i), v);
+		_mm_store_si128((__m128i *)(d + i), v);
 	for (; i < n; i++)
 		d[i] = c;
 }
@@ -407,6 +422,22 @@ static inline __m128i spread4(__m128i k)
 {
 	k = _mm_unpacklo_epi8(k, k);
 	return _mm_unpacklo_epi16(k, k);
+}
+
+/* Four pixels at d4 under the four coverage bytes of w (not all zero). */
+static inline void blend4_sse2(uint32_t *d4, uint32_t w, __m128i cv, unsigned a)
+{
+	__m128i k, dv;
+
+	if (w == 0xffffffff && a >= 255) {
+		_mm_storeu_si128((__m128i *)d4, cv);
+		return;
+	}
+	k = _mm_cvtsi32_si128((int)w);
+	if (a < 255)
+		k = scale_x(k, a);
+	dv = _mm_loadu_si128((const __m128i *)d4);
+	_mm_storeu_si128((__m128i *)d4, blend_x(dv, cv, spread4(k)));
 }
 
 static inline __attribute__((always_inline)) void blend_mask_sse2(uint32_t *d, const uint8_t *m,
@@ -443,32 +474,23 @@ static inline __attribute__((always_inline)) void blend_mask_sse2(uint32_t *d, c
 	 * through a four-pixel copy (a zero mask byte leaves its pixel as it
 	 * was, so the padding changes nothing).
 	 */
-	for (; i < n; i += 4) {
-		uint32_t w = 0, tmp[4];
-		int left = n - i < 4 ? n - i : 4;
-		__m128i k, dv;
+	for (; i + 4 <= n; i += 4) {
+		uint32_t w;
 
-		uint32_t *at = left == 4 ? d + i : tmp;
+		memcpy(&w, m + i, 4);
+		if (w)
+			blend4_sse2(d + i, w, cv, a);
+	}
+	if (i < n) {
+		uint32_t w = 0, tmp[4] = {0};
 
-		if (left == 4) {
-			memcpy(&w, m + i, 4);
-		} else {
-			for (int j = 0; j < left; j++)
-				w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		for (int j = 0; j < n - i; j++)
+			w |= (uint32_t)m[i + j] << 8 * j, tmp[j] = d[i + j];
+		if (w) {
+			blend4_sse2(tmp, w, cv, a);
+			for (int j = 0; j < n - i; j++)
+				d[i + j] = tmp[j];
 		}
-		if (!w)
-			continue;
-		if (w == 0xffffffff && a >= 255) {
-			_mm_storeu_si128((__m128i *)at, cv);
-		} else {
-			k = _mm_cvtsi32_si128((int)w);
-			if (a < 255)
-				k = scale_x(k, a);
-			dv = _mm_loadu_si128((const __m128i *)at);
-			_mm_storeu_si128((__m128i *)at, blend_x(dv, cv, spread4(k)));
-		}
-		for (int j = 0; at == tmp && j < left; j++)
-			d[i + j] = tmp[j];
 	}
 }
 

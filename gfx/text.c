@@ -29,8 +29,12 @@ static long long run(struct surface *s, const struct face *f, long long pen, int
 		gx = ((pen + 32) >> 6) + g->left;
 		/* Past the right edge nothing more shows; the pen still counts. */
 		if (gx * 64 < right && g->w && gx > INT_MIN && gx < INT_MAX)
+			/*
+			 * The zero padding of each row is drawn too: it changes no
+			 * pixel, and the rows then blend in whole groups of four.
+			 */
 			gfx_mask(s, (int)gx, (int)((long long)baseline - g->top), f->coverage + g->at,
-				 g->w, g->h, g->w, argb);
+				 FACE_ROW(g->w), g->h, FACE_ROW(g->w), argb);
 		pen += g->advance;
 	}
 	return pen;

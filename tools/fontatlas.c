@@ -8,7 +8,9 @@
  * For each face it renders Latin-1 (32-126, 160-255), Latin Extended-A
  * (256-383) and a little typographic punctuation with FreeType's light
  * hinting (vertical only, so stems stay crisp and spacing stays true) to
- * 8-bit coverage, cropped to each glyph's ink, plus glyph 0: a hollow box
+ * 8-bit coverage, cropped to each glyph's ink (rows padded with zeros to
+ * a multiple of 4 bytes, so a glyph blends in whole groups of 4 pixels
+ * with no ragged end), plus glyph 0: a hollow box
  * for everything the font lacks. Kerning comes from the font's kern table
  * for every pair of covered characters. Output is deterministic: the same
  * fonts give the same bytes.
@@ -25,6 +27,9 @@
 
 static const unsigned extra[] = {0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c,
 				 0x201d, 0x201e, 0x2022, 0x2026, 0x20ac};
+
+/* Coverage rows are padded with zeros to a multiple of 4 bytes (fonts/face.h). */
+#define PAD4(w) (((w) + 3) & ~3)
 
 struct g {
 	unsigned cp;
@@ -66,11 +71,11 @@ static void make_box(struct g *b, int px, int cap)
 	b->left = px / 10 > 1 ? px / 10 : 1;
 	b->top = b->h;
 	b->advance = (b->w + 2 * b->left) * 64;
-	b->bits = xcalloc((size_t)b->w * (size_t)b->h, 1);
+	b->bits = xcalloc((size_t)PAD4(b->w) * (size_t)b->h, 1);
 	for (int y = 0; y < b->h; y++)
 		for (int x = 0; x < b->w; x++)
 			if (x < stroke || y < stroke || x >= b->w - stroke || y >= b->h - stroke)
-				b->bits[y * b->w + x] = 255;
+				b->bits[y * PAD4(b->w) + x] = 255;
 }
 
 static void emit_face(FT_Library lib, const char *name, const char *file, int px)
@@ -109,9 +114,10 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 		o->w = (int)s->bitmap.width;
 		o->h = (int)s->bitmap.rows;
 		o->advance = (int)s->linearHoriAdvance / 1024; /* 16.16 to 26.6, unhinted */
-		o->bits = xcalloc((size_t)o->w * (size_t)o->h, 1);
+		o->bits = xcalloc((size_t)PAD4(o->w) * (size_t)o->h, 1);
 		for (int y = 0; y < o->h; y++)
-			memcpy(o->bits + y * o->w, s->bitmap.buffer + y * s->bitmap.pitch, (size_t)o->w);
+			memcpy(o->bits + y * PAD4(o->w), s->bitmap.buffer + y * s->bitmap.pitch,
+			       (size_t)o->w);
 		gidx[ng] = fi;
 		if (o->top > asc)
 			asc = o->top;
@@ -123,7 +129,7 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 	printf("\n/* %s: %s at %d px */\n", name, file, px);
 	printf("static const uint8_t %s_cov[] = {", name);
 	for (int i = 0; i < ng; i++)
-		for (int k = 0; k < gl[i].w * gl[i].h; k++, total++)
+		for (int k = 0; k < PAD4(gl[i].w) * gl[i].h; k++, total++)
 			printf("%s%u,", total % 24 ? "" : "\n\t", gl[i].bits[k]);
 	printf("\n\t0\n};\n");
 
@@ -132,7 +138,7 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 	for (int i = 0; i < ng; i++) {
 		printf("\t{%d, %d, %d, %d, %d, %ld}, /* U+%04X */\n", gl[i].left, gl[i].top, gl[i].w,
 		       gl[i].h, gl[i].advance, total, gl[i].cp);
-		total += (long)gl[i].w * gl[i].h;
+		total += (long)PAD4(gl[i].w) * gl[i].h;
 	}
 	printf("};\n");
 

@@ -407,7 +407,7 @@ static void cache_face(const struct face *f)
 		if (!g->w || !g->h)
 			continue;
 		for (int y = 0; y < g->h; y++)
-			memcpy(buf + y * stride, f->coverage + g->at + y * g->w, g->w);
+			memcpy(buf + y * stride, f->coverage + g->at + y * FACE_ROW(g->w), g->w);
 		img = pixman_image_create_bits(PIXMAN_a8, g->w, g->h, (uint32_t *)buf, stride);
 		pixman_glyph_cache_insert(cache, (void *)f, (void *)g, -g->left, g->top, img);
 		pixman_image_unref(img);
