@@ -5,6 +5,7 @@
  * leaves the screen identical to copying everything.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,8 +13,11 @@
 
 #include <cmocka.h>
 
+#include "../fw/arena.h"
+#include "../fw/board.h"
 #include "../gfx/damage.h"
 #include "../gfx/gfx.h"
+#include "../hal/display.h"
 
 static int covered(const struct damage *d, int x, int y)
 {
@@ -143,12 +147,67 @@ static void test_partial_copies_show_the_same_screen(void **state)
 	assert_true(copied < 60LL * 40 * 30 / 2);
 }
 
+/*
+ * Through a display (the sim backend, panel turned 90 degrees): once
+ * damage is marked, present() copies only it, and the screen still shows
+ * exactly the logical surface.
+ */
+static void test_display_presents_only_damage(void **state)
+{
+	static struct arena arena;
+	static struct board board;
+	static struct displays ds;
+	const struct surface *scan;
+	struct display *d;
+	struct surface *fb;
+
+	(void)state;
+	assert_int_equal(arena_init(&arena, 8u << 20), 0);
+	snprintf(board.path, sizeof board.path, "test profile");
+	snprintf(board.display[0].connector, sizeof board.display[0].connector, "Virtual-1");
+	board.display[0].width = 320;
+	board.display[0].height = 200;
+	board.display[0].rotation = 90;
+	board.ndisplays = 1;
+	ds.ops = &display_sim_ops;
+	assert_int_equal(ds.ops->open(&ds, &board, &arena, NULL), 0);
+	d = &ds.d[0];
+	fb = &d->fb;
+	scan = display_sim_scanout(&ds, 0);
+	assert_non_null(scan);
+
+	gfx_clear(fb, 0x112233);
+	display_damage(d, 0, 0, fb->w, fb->h);
+	assert_int_equal(ds.ops->present(&ds, 0), 0);
+	/* now draw without marking: an idle present leaves the screen as it was */
+	gfx_fill_rect(fb, 10, 10, 20, 20, 0xff0000);
+	assert_int_equal(ds.ops->present(&ds, 0), 0);
+	{
+		int sx, sy;
+
+		gfx_rotate_point(90, fb->w, fb->h, 15, 15, &sx, &sy);
+		assert_int_equal(scan->px[sy * scan->stride + sx], 0x112233);
+		/* marked: it shows, and the whole screen equals the logical surface */
+		display_damage(d, 10, 10, 20, 20);
+		assert_int_equal(ds.ops->present(&ds, 0), 0);
+		for (int y = 0; y < fb->h; y++)
+			for (int x = 0; x < fb->w; x++) {
+				gfx_rotate_point(90, fb->w, fb->h, x, y, &sx, &sy);
+				if (scan->px[sy * scan->stride + sx] != fb->px[y * fb->stride + x])
+					fail_msg("screen differs from the surface at logical (%d,%d)", x, y);
+			}
+	}
+	ds.ops->close(&ds, NULL);
+	arena_clear(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_marks_are_clipped_merged_and_covered),
 		cmocka_unit_test(test_each_buffer_catches_up),
 		cmocka_unit_test(test_partial_copies_show_the_same_screen),
+		cmocka_unit_test(test_display_presents_only_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
