@@ -90,7 +90,7 @@ int face_kern(const struct face *f, uint32_t left, uint32_t right)
 
 /* Pen position in 1/64 px after the text, from pen, with prev the code point before it. */
 static long long advance_run(const struct face *f, const char *text, size_t len, long long pen,
-			     uint32_t *prev)
+                             uint32_t *prev)
 {
 	const char *p = text, *end = len == (size_t)-1 ? NULL : text + len;
 	uint32_t cp;
