@@ -347,11 +347,14 @@ const struct gfx_kernels gfx_kernels_simd = {
 
 #elif defined(__SSE2__)
 
-/* div255 of eight 16-bit lanes: (x + 128 + ((x + 128) >> 8)) >> 8. */
+/*
+ * div255 of eight 16-bit lanes: ((x + 128) * 257) >> 16, which equals
+ * (t + (t >> 8)) >> 8 with t = x + 128 for every x <= 255 * 255 (write
+ * t = 256q + r: both are q + (r + q) / 256, the 257th part never carries).
+ */
 static inline __m128i div255_x(__m128i x)
 {
-	x = _mm_add_epi16(x, _mm_set1_epi16(128));
-	return _mm_srli_epi16(_mm_add_epi16(x, _mm_srli_epi16(x, 8)), 8);
+	return _mm_mulhi_epu16(_mm_add_epi16(x, _mm_set1_epi16(128)), _mm_set1_epi16(257));
 }
 
 /* c over d (4 pixels each) with per-byte alpha av; X bytes cleared. */
