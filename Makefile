@@ -51,6 +51,22 @@ LIBS := $(PKG_LIBS) -lpthread -lm
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
+# Glyph atlases (fonts/face.h): tools/fontatlas.c renders Debian's DejaVu
+# fonts with FreeType on the build machine into $(OUT)/gen/faces.c, which
+# the firmware links; the box never parses a font.
+FONT_DIR ?= /usr/share/fonts/truetype/dejavu
+FONT_FACES := sans_13 DejaVuSans.ttf 13 sans_16 DejaVuSans.ttf 16 sans_20 DejaVuSans.ttf 20 \
+	sans_22 DejaVuSans.ttf 22 sans_28 DejaVuSans.ttf 28 sans_bold_20 DejaVuSans-Bold.ttf 20 \
+	sans_bold_28 DejaVuSans-Bold.ttf 28 sans_bold_38 DejaVuSans-Bold.ttf 38
+FACES_C := $(OUT)/gen/faces.c
+OBJS += $(OUT)/obj/$(OUT)/gen/faces.o
+$(OUT)/gen/fontatlas: tools/fontatlas.c
+	@mkdir -p $(dir $@)
+	gcc -std=c11 -O2 -Wall -Wextra -o $@ $< $(shell pkg-config --cflags --libs freetype2)
+$(FACES_C): $(OUT)/gen/fontatlas Makefile
+	$< $(foreach w,$(FONT_FACES),$(if $(filter %.ttf,$(w)),$(FONT_DIR)/$(w),$(w))) >$@.tmp
+	@mv $@.tmp $@
+
 .PHONY: all deps run test check unit-tests neon-tests format clean bench
 all: $(OUT)/slipmat
 
@@ -83,7 +99,7 @@ NEON_BINS := $(NEON_TESTS:%=$(OUT)/tests/test_%)
 unit-tests: $(TEST_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 
 # The end-to-end test's eyes and ears: screendump and WAV checks.
-CHECK_SRCS := gfx/gfx.c fonts/font.c fonts/mono8x16.c hal/png.c fw/log.c fw/guard.c
+CHECK_SRCS := gfx/gfx.c gfx/kernels.c fonts/font.c fonts/mono8x16.c hal/png.c fw/log.c fw/guard.c
 $(OUT)/e2e/check: tests/e2e/check.c $(CHECK_SRCS:%.c=$(OUT)/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm

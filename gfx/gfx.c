@@ -13,38 +13,15 @@
 #include <string.h>
 
 #include "../fonts/font.h"
+#include "internal.h"
 
-static int surface_ok(const struct surface *s)
-{
-	return s && s->px && s->w > 0 && s->h > 0 && s->stride >= s->w;
-}
+#define surface_ok gfx_surface_ok
 
-/*
- * Intersect x, y, w, h with s.
- * Return: 1 with the visible part in out (x0, y0, x1, y1 exclusive), or 0.
- */
+/* Clip to s; out is local to s->px. */
 static int clip(const struct surface *s, long long x, long long y, long long w, long long h,
-		int out[4])
+                int out[4])
 {
-	long long x0 = x, y0 = y, x1 = x + w, y1 = y + h;
-
-	if (!surface_ok(s) || w <= 0 || h <= 0)
-		return 0;
-	if (x0 < 0)
-		x0 = 0;
-	if (y0 < 0)
-		y0 = 0;
-	if (x1 > s->w)
-		x1 = s->w;
-	if (y1 > s->h)
-		y1 = s->h;
-	if (x0 >= x1 || y0 >= y1)
-		return 0;
-	out[0] = (int)x0;
-	out[1] = (int)y0;
-	out[2] = (int)x1;
-	out[3] = (int)y1;
-	return 1;
+	return gfx_clip_local(s, x, y, w, h, out);
 }
 
 struct surface gfx_sub(const struct surface *s, int x, int y, int w, int h)
@@ -67,17 +44,18 @@ void gfx_fill_rect_scalar(struct surface *s, int x, int y, int w, int h, uint32_
 
 	if (!clip(s, x, y, w, h, c))
 		return;
-	for (int py = c[1]; py < c[3]; py++) {
-		uint32_t *row = s->px + (size_t)py * (size_t)s->stride;
-
-		for (int px = c[0]; px < c[2]; px++)
-			row[px] = colour;
-	}
+	for (int py = c[1]; py < c[3]; py++)
+		gfx_kernels_scalar.fill(gfx_row(s, py) + c[0], c[2] - c[0], colour);
 }
 
 void gfx_fill_rect(struct surface *s, int x, int y, int w, int h, uint32_t colour)
 {
-	gfx_fill_rect_scalar(s, x, y, w, h, colour);
+	int c[4];
+
+	if (!clip(s, x, y, w, h, c))
+		return;
+	for (int py = c[1]; py < c[3]; py++)
+		gfx_k->fill(gfx_row(s, py) + c[0], c[2] - c[0], colour);
 }
 
 void gfx_clear(struct surface *s, uint32_t colour)
@@ -109,7 +87,7 @@ void gfx_rect_outline(struct surface *s, int x, int y, int w, int h, int thick, 
 	gfx_fill_rect(s, x, (int)((long long)y + h - thick), w, thick, colour);
 	gfx_fill_rect(s, x, (int)((long long)y + thick), thick, h - 2 * thick, colour);
 	gfx_fill_rect(s, (int)((long long)x + w - thick), (int)((long long)y + thick), thick,
-		      h - 2 * thick, colour);
+	              h - 2 * thick, colour);
 }
 
 void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t colour)
@@ -117,7 +95,7 @@ void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t co
 	long long outer, inner, in_r;
 	int c[4];
 
-	if (r < 0 || thick <= 0)
+	if (r < 0 || thick <= 0 || !surface_ok(s))
 		return;
 	/* In units of half a pixel, squared: (2d)^2 against (2r+1)^2. */
 	outer = (2LL * r + 1) * (2LL * r + 1);
@@ -140,7 +118,7 @@ void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t co
 }
 
 int gfx_glyph_scalar(struct surface *s, const struct font *f, int x, int y, int scale,
-		     uint32_t colour, int ch)
+                     uint32_t colour, int ch)
 {
 	const uint8_t *g;
 	int c[4];
@@ -177,7 +155,7 @@ int gfx_text_width(const struct font *f, int scale, const char *text)
 }
 
 int gfx_text_scaled(struct surface *s, const struct font *f, int x, int y, int scale,
-		    uint32_t colour, const char *text)
+                    uint32_t colour, const char *text)
 {
 	long long pen = x;
 	int advance;
@@ -199,7 +177,7 @@ int gfx_text_scaled(struct surface *s, const struct font *f, int x, int y, int s
 }
 
 int gfx_text(struct surface *s, const struct font *f, int x, int y, uint32_t colour,
-	     const char *text)
+             const char *text)
 {
 	return gfx_text_scaled(s, f, x, y, 1, colour, text);
 }
@@ -233,7 +211,7 @@ int gfx_rotate_point(int rotation, int src_w, int src_h, int x, int y, int *out_
 }
 
 int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src, int rotation,
-				 int x, int y, int w, int h)
+                                 int x, int y, int w, int h)
 {
 	int W, H, sc[4], dc[4];
 	long long dx0, dy0, dx1, dy1;
@@ -299,7 +277,7 @@ int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src,
 }
 
 int gfx_blit_rotated_rect(struct surface *dst, const struct surface *src, int rotation, int x,
-			  int y, int w, int h)
+                          int y, int w, int h)
 {
 	return gfx_blit_rotated_rect_scalar(dst, src, rotation, x, y, w, h);
 }
@@ -311,4 +289,91 @@ int gfx_blit_rotated(struct surface *dst, const struct surface *src, int rotatio
 	if (!surface_ok(src))
 		return 0;
 	return gfx_blit_rotated_rect(dst, src, rotation, 0, 0, src->w, src->h);
+}
+
+static uint16_t to_565(uint32_t p)
+{
+	return (uint16_t)((p >> 8 & 0xf800) | (p >> 5 & 0x07e0) | (p >> 3 & 0x001f));
+}
+
+/*
+ * The RGB565 twin of gfx_blit_rotated_rect_scalar: the same walk, each
+ * pixel converted on the way.
+ */
+static int present_565(struct scanout *dst, const struct surface *src, int rotation, int x, int y,
+                       int w, int h)
+{
+	struct surface shape = {(uint32_t *)dst->px, dst->w, dst->h, dst->pitch / 2};
+	int W = src->w, H = src->h, sc[4], dc[4];
+	long long dx0, dy0, dx1, dy1;
+	ptrdiff_t ss = src->stride;
+
+	if (!clip(src, x, y, w, h, sc))
+		return 0;
+	switch (rotation) {
+	case 0:
+		dx0 = sc[0], dx1 = sc[2], dy0 = sc[1], dy1 = sc[3];
+		break;
+	case 90:
+		dx0 = sc[1], dx1 = sc[3], dy0 = W - sc[2], dy1 = W - sc[0];
+		break;
+	case 180:
+		dx0 = W - sc[2], dx1 = W - sc[0], dy0 = H - sc[3], dy1 = H - sc[1];
+		break;
+	default:
+		dx0 = H - sc[3], dx1 = H - sc[1], dy0 = sc[0], dy1 = sc[2];
+		break;
+	}
+	/* shape: only the size and stride of dst matter to clip() */
+	if (!clip(&shape, dx0, dy0, dx1 - dx0, dy1 - dy0, dc))
+		return 0;
+	for (int py = dc[1]; py < dc[3]; py++) {
+		uint16_t *out = (uint16_t *)((uint8_t *)dst->px + (size_t)py * (size_t)dst->pitch);
+		ptrdiff_t at, step;
+
+		switch (rotation) {
+		case 0:
+			at = (ptrdiff_t)py * ss + dc[0];
+			step = 1;
+			break;
+		case 90:
+			at = (ptrdiff_t)dc[0] * ss + (W - 1 - py);
+			step = ss;
+			break;
+		case 180:
+			at = (ptrdiff_t)(H - 1 - py) * ss + (W - 1 - dc[0]);
+			step = -1;
+			break;
+		default:
+			at = (ptrdiff_t)(H - 1 - dc[0]) * ss + py;
+			step = -ss;
+			break;
+		}
+		for (int px = dc[0]; px < dc[2]; px++, at += step)
+			out[px] = to_565(src->px[at]);
+	}
+	return 0;
+}
+
+int gfx_present_rect(struct scanout *dst, const struct surface *src, int rotation, int x, int y,
+                     int w, int h)
+{
+	if (!rotation_ok(rotation) || !dst)
+		return -EINVAL;
+	if (!dst->px || dst->w <= 0 || dst->h <= 0 || !surface_ok(src))
+		return 0;
+	switch (dst->format) {
+	case GFX_XRGB8888: {
+		struct surface s = {(uint32_t *)dst->px, dst->w, dst->h, dst->pitch / 4};
+
+		if (dst->pitch % 4 || dst->pitch / 4 < dst->w)
+			return -EINVAL;
+		return gfx_blit_rotated_rect(&s, src, rotation, x, y, w, h);
+	}
+	case GFX_RGB565:
+		if (dst->pitch % 2 || dst->pitch / 2 < dst->w)
+			return -EINVAL;
+		return present_565(dst, src, rotation, x, y, w, h);
+	}
+	return -EINVAL;
 }

@@ -20,3 +20,13 @@ void display_note(struct displays *ds, const char *fmt, ...)
 	/* Earlier problems stay first; what does not fit is cut. */
 	snprintf(ds->error + used, sizeof ds->error - used, "%s%s", used ? "; " : "", msg);
 }
+
+void display_damage(struct display *d, int x, int y, int w, int h)
+{
+	if (!d->partial) {
+		/* Both buffers start wholly damaged: they hold older frames. */
+		damage_bufs_init(&d->damage, 2, d->fb.w, d->fb.h);
+		d->partial = 1;
+	}
+	damage_bufs_add(&d->damage, x, y, w, h);
+}

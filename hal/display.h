@@ -18,6 +18,7 @@
 #define SLIPMAT_DISPLAY_H
 
 #include "../fw/board.h"
+#include "../gfx/damage.h"
 #include "../gfx/gfx.h"
 
 struct arena;
@@ -34,6 +35,9 @@ struct display {
 	unsigned long frames;	     /* frames presented (flips completed or SetCrtc'd) */
 	unsigned long flip_failures; /* flips that failed and fell back to SetCrtc */
 	int active;
+	/* per-scanout-buffer damage, once display_damage() has been called */
+	int partial;
+	struct damage_bufs damage;
 };
 
 struct displays {
@@ -80,6 +84,14 @@ struct display_ops {
  * earlier ones, in ds->error for the screen and status.
  */
 void display_note(struct displays *ds, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Mark the rectangle x, y, w, h of d's logical surface (fb) as redrawn.
+ * Once a display has been marked, present() copies into the back buffer
+ * only what that buffer lacks (gfx/damage.h), so an idle screen costs
+ * nothing; until then every present() copies the whole frame.
+ */
+void display_damage(struct display *d, int x, int y, int w, int h);
 
 extern const struct display_ops display_drm_ops;
 extern const struct display_ops display_sim_ops;

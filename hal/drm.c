@@ -662,7 +662,17 @@ static int drm_present(struct displays *ds, int i)
 	scan.w = disp->mode_w;
 	scan.h = disp->mode_h;
 	scan.stride = (int)(o->buf[back].pitch / 4);
-	err = gfx_blit_rotated(&scan, &disp->fb, disp->rotation);
+	if (disp->partial) {
+		/* Only what this buffer missed since it was last shown. */
+		struct scanout so = {scan.px, scan.w, scan.h, (int)o->buf[back].pitch, GFX_XRGB8888};
+
+		err = damage_present(&so, &disp->fb, disp->rotation,
+				     damage_bufs_take(&disp->damage, back));
+		if (!err)
+			damage_bufs_done(&disp->damage, back);
+	} else {
+		err = gfx_blit_rotated(&scan, &disp->fb, disp->rotation);
+	}
 	if (err)
 		return err;
 	if (o->front < 0 || o->setcrtc)

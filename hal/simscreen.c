@@ -100,7 +100,18 @@ static int sim_present(struct displays *ds, int index)
 	if (!sim || index < 0 || index >= ds->count || !ds->d[index].active)
 		return -EINVAL;
 	d = &ds->d[index];
-	err = gfx_blit_rotated(&sim->scanout[index], &d->fb, d->rotation);
+	if (d->partial) {
+		/* One synchronous buffer per display: damage buffer 0 is it. */
+		struct scanout so = {sim->scanout[index].px, sim->scanout[index].w,
+				     sim->scanout[index].h, sim->scanout[index].stride * 4,
+				     GFX_XRGB8888};
+
+		err = damage_present(&so, &d->fb, d->rotation, damage_bufs_take(&d->damage, 0));
+		if (!err)
+			damage_bufs_done(&d->damage, 0);
+	} else {
+		err = gfx_blit_rotated(&sim->scanout[index], &d->fb, d->rotation);
+	}
 	if (err)
 		return err;
 	d->frames++;
