@@ -9,7 +9,9 @@
 #      instructions (callgrind), aarch64 instructions for the NEON and a
 #      scalar build (qemu-aarch64), host time against the deadline
 #   2. the resampler against libsamplerate (tools/bench/resample.sh)
-#   3. a paced soak (tools/bench/soak.c): the engine in the box's audio
+#   3. the rasterizer against pixman (tools/bench/gfx.sh) and the library's
+#      search and scan (tools/bench/library.sh)
+#   4. a paced soak (tools/bench/soak.c): the engine in the box's audio
 #      thread, into the WAV sink at 64 frames in real time, one busy
 #      process per CPU competing; SOAK_SECONDS long (30 by default)
 # and closes with one markdown table (the resampler's own table after it).
@@ -40,6 +42,20 @@ if [ -f tools/bench/resample.sh ]; then
 		failed=1
 	fi
 fi
+
+# part NAME SCRIPT ARGS...: one benchmark's table into $res/NAME.txt.
+part() {
+	name=$1
+	shift
+	echo "bench: $name"
+	if ! sh "$@" >"$res/$name.txt" 2>"$res/$name.err"; then
+		echo "bench: $name failed:"
+		tail -20 "$res/$name.err"
+		failed=1
+	fi
+}
+part gfx tools/bench/gfx.sh "$host" 300
+part library tools/bench/library.sh "$host"
 
 echo "bench: a ${soak_s} s soak in real time under load"
 # The Makefile's CFLAGS and LIBS for the host build; engine.sh made the
@@ -81,8 +97,10 @@ echo "| soak: worst period-processing time | $(get "$s" worst_us) us (${worst_pc
 echo "| soak: xruns (the sink's late buffers and the PCM's) | $(get "$s" xruns) | 0 |"
 echo "| soak: minor page faults in the audio thread while playing | $(get "$s" minor_faults) | 0 |"
 echo "| soak: time the hypervisor took the CPUs away (steal, all CPUs) | $(get "$s" steal_ms) ms | |"
-if [ -s "$res/resample.txt" ]; then
-	echo
-	cat "$res/resample.txt"
-fi
+for name in resample gfx library; do
+	if [ -s "$res/$name.txt" ]; then
+		echo
+		cat "$res/$name.txt"
+	fi
+done
 exit "$failed"
