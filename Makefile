@@ -21,7 +21,7 @@ PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconf
 else
 PKG_CONFIG := pkg-config
 endif
-PKGS := alsa libdrm libevdev
+PKGS := alsa libdrm libevdev libmpg123
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -47,6 +47,8 @@ endif
 CFLAGS := -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
+# The MP3 decoder's library, for the tests that link fw/mp3.c.
+MPG123_LIBS := $(shell $(PKG_CONFIG) --libs libmpg123 2>/dev/null)
 
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)

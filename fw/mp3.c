@@ -1,0 +1,159 @@
+/*
+ * mp3.c: libmpg123 behind the decoder interface, reading the track's fd
+ * through our own callbacks, float output.
+ */
+#include "mp3.h"
+
+#include <errno.h>
+#include <mpg123.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "guard.h"
+#include "log.h"
+
+#define MP3_CHUNK 8192 /* frames asked of mpg123_read() at a time */
+
+static ssize_t mp3_io_read(void *h, void *buf, size_t n)
+{
+	struct decoder *d = h;
+	ssize_t got;
+
+	do
+		got = read(d->in.fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+static off_t mp3_io_seek(void *h, off_t off, int whence)
+{
+	struct decoder *d = h;
+
+	return lseek(d->in.fd, off, whence);
+}
+
+int mp3_init(struct decoder *d)
+{
+	struct mp3_dec *m = &d->mp3;
+	const long *rates;
+	size_t nrates, i;
+	int err = MPG123_OK;
+	mpg123_handle *mh;
+
+#if MPG123_API_VERSION < 46
+	mpg123_init();
+#endif
+	mh = mpg123_new(NULL, &err);
+	if (!mh) {
+		log_error("mp3: no decoder handle: %s", mpg123_plain_strerror(err));
+		return -ENOMEM;
+	}
+	mpg123_param(mh, MPG123_ADD_FLAGS, MPG123_GAPLESS | MPG123_SKIP_ID3V2 | MPG123_QUIET, 0);
+	mpg123_param(mh, MPG123_INDEX_SIZE, 0, 0);
+	mpg123_param(mh, MPG123_RESYNC_LIMIT, 65536, 0);
+	mpg123_format_none(mh);
+	mpg123_rates(&rates, &nrates);
+	for (i = 0; i < nrates; i++)
+		mpg123_format(mh, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
+	if (mpg123_replace_reader_handle(mh, mp3_io_read, mp3_io_seek, NULL) != MPG123_OK) {
+		log_error("mp3: cannot set the reader: %s", mpg123_strerror(mh));
+		mpg123_delete(mh);
+		return -EINVAL;
+	}
+	m->mh = mh;
+	return 0;
+}
+
+void mp3_clear(struct decoder *d)
+{
+	if (d->mp3.mh)
+		mpg123_delete(d->mp3.mh);
+	d->mp3.mh = NULL;
+}
+
+int mp3_sniff(const unsigned char *p, long n)
+{
+	if (n >= 10 && !memcmp(p, "ID3", 3))
+		return 1;
+	/* Frame sync, a known version and layer, a bitrate and rate that exist. */
+	return n >= 4 && p[0] == 0xff && (p[1] & 0xe0) == 0xe0 && (p[1] & 0x18) != 0x08 &&
+	       (p[1] & 0x06) != 0 && (p[2] >> 4) != 15 && ((p[2] >> 2) & 3) != 3;
+}
+
+int mp3_open(struct decoder *d)
+{
+	struct mp3_dec *m = &d->mp3;
+	mpg123_handle *mh = m->mh;
+	long rate = 0;
+	int ch = 0, enc = 0, err;
+	off_t len;
+
+	if (!mh)
+		return decode_fail(d, "no MP3 decoder (it failed at start-up)");
+	if (lseek(d->in.fd, 0, SEEK_SET) < 0)
+		return decode_fail(d, "cannot seek: %s", strerror(errno));
+	/* libmpg123 sizes its buffers for the stream here: a counted window. */
+	guard_window_begin("mp3 open");
+	err = mpg123_open_handle(mh, d);
+	if (err == MPG123_OK)
+		err = mpg123_getformat(mh, &rate, &ch, &enc);
+	guard_window_end();
+	if (err != MPG123_OK) {
+		decode_fail(d, "not a playable MP3: %s", mpg123_strerror(mh));
+		mpg123_close(mh);
+		return -EINVAL;
+	}
+	m->open = 1;
+	m->channels = ch;
+	d->info.rate = (int)rate;
+	d->info.channels = ch;
+	d->info.bits = 32;
+	len = mpg123_length(mh);
+	d->info.frames = len > 0 ? (long long)len : -1;
+	return 0;
+}
+
+int mp3_read(struct decoder *d, float *out, int max)
+{
+	struct mp3_dec *m = &d->mp3;
+	size_t done = 0, want;
+	int err;
+
+	if (!m->open)
+		return 0;
+	if (max > MP3_CHUNK)
+		max = MP3_CHUNK;
+	want = (size_t)max * (size_t)m->channels * sizeof(float);
+	err = mpg123_read(m->mh, d->scratch, want, &done);
+	if (err == MPG123_NEW_FORMAT) {
+		long rate;
+		int ch, enc;
+
+		mpg123_getformat(m->mh, &rate, &ch, &enc);
+		if (rate != d->info.rate) {
+			m->open = 0;
+			return decode_fail(d, "the sample rate changes from %d to %ld Hz; the track ends there",
+					   d->info.rate, rate);
+		}
+		m->channels = ch;
+		if (!done)
+			return mp3_read(d, out, max);
+	} else if (err != MPG123_OK && err != MPG123_DONE) {
+		m->open = 0;
+		return decode_fail(d, "MP3 decoding stopped: %s", mpg123_strerror(m->mh));
+	}
+	if (err == MPG123_DONE && !done) {
+		m->open = 0;
+		return 0;
+	}
+	decode_mix_float(d->scratch, m->channels, (int)(done / sizeof(float) / (size_t)m->channels), out);
+	return (int)(done / sizeof(float) / (size_t)m->channels);
+}
+
+void mp3_close(struct decoder *d)
+{
+	if (d->mp3.mh)
+		mpg123_close(d->mp3.mh);
+	d->mp3.open = 0;
+}

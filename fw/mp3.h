@@ -1,0 +1,31 @@
+/*
+ * mp3: MPEG-1, 2 and 2.5 layer III through libmpg123 (it has NEON and SSE
+ * synthesis, and years of fuzzing behind it), CBR and VBR, with gapless
+ * trimming from the LAME/Xing header (MPG123_GAPLESS).
+ *
+ * Memory: the handle is made once at init. libmpg123 sizes its frame
+ * buffers when a track is opened, so mp3_open() runs inside a guard window
+ * (counted, like a device reconfiguration); decoding allocates nothing:
+ * the frame index is off and ID3v2 tags are skipped unparsed (tags.c
+ * reads them).
+ */
+#ifndef SLIPMAT_MP3_H
+#define SLIPMAT_MP3_H
+
+struct decoder;
+
+struct mp3_dec {
+	void *mh; /* mpg123_handle */
+	int open;
+	int channels;
+};
+
+int mp3_init(struct decoder *d);
+void mp3_clear(struct decoder *d);
+/* Return: 1 when p starts with an ID3v2 tag or an MPEG audio frame header. */
+int mp3_sniff(const unsigned char *p, long n);
+int mp3_open(struct decoder *d);
+int mp3_read(struct decoder *d, float *out, int max);
+void mp3_close(struct decoder *d);
+
+#endif
