@@ -170,12 +170,22 @@ int decode_open(struct decoder *d, int fd)
 		d->info.format = DECODE_MP3;
 		return mp3_open(d);
 	}
-	/* A FLAC capture that starts mid-frame: its first frame header is found later. */
+	/*
+	 * Junk in front: a FLAC capture that starts mid-frame (a frame proven
+	 * by its CRC-16), or MPEG audio after some padding (libmpg123 finds
+	 * its frames itself).
+	 */
 	n = decode_fill(&d->in, 65536);
 	for (long i = 0; n > 0 && i + 16 < n; i++)
-		if (d->in.buf[i] == 0xff && flac_sniff(d->in.buf + i, n - i)) {
+		if (d->in.buf[i] == 0xff && flac_probe(d->in.buf + i, n - i)) {
 			d->info.format = DECODE_FLAC;
 			return flac_open(d);
+		}
+	for (long i = 0; n > 0 && i + 16 < n; i++)
+		if (d->in.buf[i] == 0xff && mp3_sniff(d->in.buf + i, n - i) &&
+		    memcmp(d->in.buf + i, "ID3", 3)) {
+			d->info.format = DECODE_MP3;
+			return mp3_open(d);
 		}
 	return decode_fail(d, "not a WAV, AIFF, FLAC or MP3 file");
 }

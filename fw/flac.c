@@ -450,6 +450,25 @@ int flac_sniff(const unsigned char *p, long n)
 	return (n >= 4 && !memcmp(p, "fLaC", 4)) || parse_header(p, n, &none, &h) == 0;
 }
 
+int flac_probe(const unsigned char *p, long n)
+{
+	struct flac_dec none = {0};
+	struct frame h;
+	unsigned c = 0;
+	long j;
+
+	crc_tables();
+	if (parse_header(p, n, &none, &h) < 0)
+		return 0;
+	/* A frame ends where the next begins, and its CRC-16 then leaves 0. */
+	for (j = 0; j + 2 < n; j++) {
+		c = ((c << 8) ^ crc16_table[0][(c >> 8) ^ p[j]]) & 0xffff;
+		if (c == 0 && j + 1 > (long)h.header_len && p[j + 1] == 0xff && (p[j + 2] & 0xfe) == 0xf8)
+			return 1;
+	}
+	return 0;
+}
+
 static int find_frame(struct decoder *d)
 {
 	struct flac_dec *f = &d->u.flac;

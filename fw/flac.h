@@ -50,6 +50,8 @@ struct flac_dec {
 };
 
 int flac_sniff(const unsigned char *p, long n);
+/* Return: 1 when p starts a FLAC frame whose CRC-16 holds up to the next frame. */
+int flac_probe(const unsigned char *p, long n);
 int flac_open(struct decoder *d);
 int flac_read(struct decoder *d, float *out, int max);
 

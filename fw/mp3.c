@@ -13,7 +13,7 @@
 #include "guard.h"
 #include "log.h"
 
-#define MP3_CHUNK 8192 /* frames asked of mpg123_read() at a time */
+#define MP3_CHUNK 4608 /* frames decoded per mp3_read(): four MPEG frames */
 
 static ssize_t mp3_io_read(void *h, void *buf, size_t n)
 {
@@ -52,10 +52,12 @@ int mp3_init(struct decoder *d)
 	mpg123_param(mh, MPG123_ADD_FLAGS, MPG123_GAPLESS | MPG123_SKIP_ID3V2 | MPG123_QUIET, 0);
 	mpg123_param(mh, MPG123_INDEX_SIZE, 0, 0);
 	mpg123_param(mh, MPG123_RESYNC_LIMIT, 65536, 0);
+	/* Always stereo out (mono doubled): a stream switching modes then never
+	 * changes the output format, which would make libmpg123 reallocate. */
 	mpg123_format_none(mh);
 	mpg123_rates(&rates, &nrates);
 	for (i = 0; i < nrates; i++)
-		mpg123_format(mh, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
+		mpg123_format(mh, rates[i], MPG123_STEREO, MPG123_ENC_FLOAT_32);
 	if (mpg123_replace_reader_handle(mh, mp3_io_read, mp3_io_seek, NULL) != MPG123_OK) {
 		log_error("mp3: cannot set the reader: %s", mpg123_strerror(mh));
 		mpg123_delete(mh);
@@ -81,6 +83,8 @@ int mp3_sniff(const unsigned char *p, long n)
 	       (p[1] & 0x06) != 0 && (p[2] >> 4) != 15 && ((p[2] >> 2) & 3) != 3;
 }
 
+static int next_frame(struct decoder *d);
+
 int mp3_open(struct decoder *d)
 {
 	struct mp3_dec *m = &d->mp3;
@@ -98,57 +102,97 @@ int mp3_open(struct decoder *d)
 	err = mpg123_open_handle(mh, d);
 	if (err == MPG123_OK)
 		err = mpg123_getformat(mh, &rate, &ch, &enc);
+	if (err == MPG123_OK) {
+		/* The first frame sets libmpg123's buffers up: inside the window too. */
+		m->channels = ch;
+		m->pending_frames = 0;
+		if (next_frame(d) < 0)
+			err = MPG123_ERR;
+	}
 	guard_window_end();
 	if (err != MPG123_OK) {
-		decode_fail(d, "not a playable MP3: %s", mpg123_strerror(mh));
+		if (!d->err[0])
+			decode_fail(d, "no playable MPEG audio frames in it (libmpg123: %s)",
+				    mpg123_strerror(mh));
 		mpg123_close(mh);
 		return -EINVAL;
 	}
 	m->open = 1;
-	m->channels = ch;
 	d->info.rate = (int)rate;
-	d->info.channels = ch;
+	{
+		struct mpg123_frameinfo fi;
+
+		/* The stream's own channels (the output is always two). */
+		d->info.channels = mpg123_info(mh, &fi) == MPG123_OK && fi.mode == MPG123_M_MONO ? 1 : 2;
+	}
 	d->info.bits = 32;
 	len = mpg123_length(mh);
 	d->info.frames = len > 0 ? (long long)len : -1;
 	return 0;
 }
 
+/*
+ * Decode the next frame into m->pending.
+ * Return: 1 with audio, 0 at the end, or -EINVAL with d->err.
+ */
+static int next_frame(struct decoder *d)
+{
+	struct mp3_dec *m = &d->mp3;
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		off_t num;
+		unsigned char *audio = NULL;
+		size_t bytes = 0;
+		int err = mpg123_decode_frame(m->mh, &num, &audio, &bytes);
+
+		if (err == MPG123_NEW_FORMAT) {
+			long rate;
+			int ch, enc;
+
+			mpg123_getformat(m->mh, &rate, &ch, &enc);
+			if (d->info.rate && rate != d->info.rate)
+				return decode_fail(d, "the sample rate changes from %d to %ld Hz; "
+						      "the track ends there",
+						   d->info.rate, rate);
+			m->channels = ch;
+			continue;
+		}
+		if (err == MPG123_DONE)
+			return 0;
+		if (err != MPG123_OK)
+			return decode_fail(d, "MP3 decoding stopped: %s", mpg123_strerror(m->mh));
+		if (bytes >= sizeof(float) * (size_t)m->channels) {
+			m->pending = (const float *)(const void *)audio;
+			m->pending_frames = (int)(bytes / sizeof(float) / (size_t)m->channels);
+			return 1;
+		}
+	}
+	return decode_fail(d, "MP3 decoding stopped: no audio in 64 frames");
+}
+
 int mp3_read(struct decoder *d, float *out, int max)
 {
 	struct mp3_dec *m = &d->mp3;
-	size_t done = 0, want;
-	int err;
+	int done = 0;
 
-	if (!m->open)
-		return 0;
-	if (max > MP3_CHUNK)
-		max = MP3_CHUNK;
-	want = (size_t)max * (size_t)m->channels * sizeof(float);
-	err = mpg123_read(m->mh, d->scratch, want, &done);
-	if (err == MPG123_NEW_FORMAT) {
-		long rate;
-		int ch, enc;
+	/* Whole MPEG frames (1152 samples at most) until max would overflow. */
+	while (m->open && done + 1152 <= max && done < MP3_CHUNK) {
+		int n = m->pending_frames, err;
 
-		mpg123_getformat(m->mh, &rate, &ch, &enc);
-		if (rate != d->info.rate) {
-			m->open = 0;
-			return decode_fail(d, "the sample rate changes from %d to %ld Hz; the track ends there",
-					   d->info.rate, rate);
+		if (n) {
+			decode_mix_float(m->pending, m->channels, n, out + 2 * done);
+			done += n;
+			m->pending_frames = 0;
 		}
-		m->channels = ch;
-		if (!done)
-			return mp3_read(d, out, max);
-	} else if (err != MPG123_OK && err != MPG123_DONE) {
-		m->open = 0;
-		return decode_fail(d, "MP3 decoding stopped: %s", mpg123_strerror(m->mh));
+		err = next_frame(d);
+		if (err <= 0) {
+			m->open = 0;
+			if (err < 0 && !done)
+				return err;
+		}
 	}
-	if (err == MPG123_DONE && !done) {
-		m->open = 0;
-		return 0;
-	}
-	decode_mix_float(d->scratch, m->channels, (int)(done / sizeof(float) / (size_t)m->channels), out);
-	return (int)(done / sizeof(float) / (size_t)m->channels);
+	return done;
 }
 
 void mp3_close(struct decoder *d)

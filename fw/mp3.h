@@ -18,6 +18,8 @@ struct mp3_dec {
 	void *mh; /* mpg123_handle */
 	int open;
 	int channels;
+	const float *pending; /* a decoded frame inside libmpg123, not yet returned */
+	int pending_frames;
 };
 
 int mp3_init(struct decoder *d);

@@ -8,3 +8,6 @@ flac_LIBS := $(DECODE_LIBS)
 TESTS += decode
 decode_SRCS := $(DECODE_SRCS)
 decode_LIBS := $(DECODE_LIBS)
+TESTS += mp3
+mp3_SRCS := $(DECODE_SRCS)
+mp3_LIBS := $(DECODE_LIBS)
