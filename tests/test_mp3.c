@@ -139,7 +139,7 @@ static void vectors_match_their_reference(void **state)
 	free(names);
 	printf("mp3 vectors: %d match their reference, %d other streams decode, %d refused\n",
 	       matched, other, refused);
-	assert_true(matched > 10);
+	assert_true(matched >= 10);
 }
 
 static void real_track_decodes(void **state)
