@@ -57,6 +57,7 @@ long decode_fill(struct decode_in *in, size_t need)
 	if (need > in->cap)
 		need = in->cap;
 	while (in->len - in->pos < need && !in->eof) {
+		size_t want;
 		ssize_t got;
 
 		if (in->cap - in->pos < need || in->len == in->cap) {
@@ -65,7 +66,11 @@ long decode_fill(struct decode_in *in, size_t need)
 			in->len -= in->pos;
 			in->pos = 0;
 		}
-		got = read(in->fd, in->buf + in->len, in->cap - in->len);
+		/* Reads of a bounded size: a slice of the loop must stay short. */
+		want = in->cap - in->len;
+		if (want > DECODE_READ && want > need)
+			want = need > DECODE_READ ? need : DECODE_READ;
+		got = read(in->fd, in->buf + in->len, want);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;

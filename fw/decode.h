@@ -31,6 +31,7 @@
 #define DECODE_BLOCK 65536         /* most frames one decode_read() returns */
 #define DECODE_IN_SIZE (4u << 20)  /* input buffer: a worst-case FLAC frame twice over */
 #define DECODE_ERR 160
+#define DECODE_READ (256u << 10) /* most bytes one read(2) asks for */
 
 enum decode_format { DECODE_NONE, DECODE_WAV, DECODE_AIFF, DECODE_FLAC, DECODE_MP3 };
 

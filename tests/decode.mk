@@ -11,3 +11,6 @@ decode_LIBS := $(DECODE_LIBS)
 TESTS += mp3
 mp3_SRCS := $(DECODE_SRCS)
 mp3_LIBS := $(DECODE_LIBS)
+TESTS += load
+load_SRCS := fw/load.c fw/deck.c fw/grid.c dsp/resample.c $(DECODE_SRCS)
+load_LIBS := $(DECODE_LIBS)
