@@ -116,6 +116,20 @@ int wav_read(struct decoder *d, float *out, int max)
 	return decode_pcm_read(d, &d->u.wav.pcm, out, max);
 }
 
+/*
+ * Float files: NaN and infinities become silence and anything beyond
+ * +-WAV_FLOAT_MAX (+12 dBFS) is held there, so a broken file cannot push
+ * non-numbers or absurd levels into the mixer.
+ */
+#define WAV_FLOAT_MAX 4.0
+
+static float clean(double f)
+{
+	if (!(f == f) || f > 1e300 || f < -1e300)
+		return 0.0f;
+	return (float)(f > WAV_FLOAT_MAX ? WAV_FLOAT_MAX : f < -WAV_FLOAT_MAX ? -WAV_FLOAT_MAX : f);
+}
+
 static float sample(const unsigned char *p, const struct decode_pcm *pcm)
 {
 	unsigned char b[8];
@@ -133,13 +147,13 @@ static float sample(const unsigned char *p, const struct decode_pcm *pcm)
 
 			v = decode_le32(b);
 			memcpy(&f, &v, 4);
-			return f == f ? f : 0.0f;
+			return clean(f);
 		} else {
 			uint64_t w = decode_le32(b) | (uint64_t)decode_le32(b + 4) << 32;
 			double f;
 
 			memcpy(&f, &w, 8);
-			return f == f ? (float)f : 0.0f;
+			return clean(f);
 		}
 	}
 	for (i = 0; i < n; i++)
