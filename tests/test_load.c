@@ -29,7 +29,7 @@
 #include "fw/load.h"
 
 #define ENGINE 48000
-#define CAP (ENGINE * 12)
+#define CAP (ENGINE * 100)
 
 static struct load ld;
 static struct track trk;
@@ -249,6 +249,33 @@ static void broken_file_is_named(void **state)
 	close(fd);
 }
 
+/* Shared real files through the loader: a 24-bit 96 kHz FLAC and a VBR MP3. */
+static void real_flac_and_mp3(void **state)
+{
+	static const struct {
+		const char *path;
+		double seconds;
+	} f[] = {
+		{"../shared/testdata/flac/subset/28 - high resolution audio, default settings.flac",
+		 838036 / 96000.0},
+		{"../shared/testdata/mp3/real-music/rave_digger.mp3", 4181807 / 44100.0},
+	};
+	long first;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (access(f[i].path, R_OK) < 0) {
+			printf("skip: %s is absent\n", f[i].path);
+			continue;
+		}
+		assert_int_equal(load_start(&ld, &trk, f[i].path), 0);
+		run(&first);
+		printf("%s: %.3f s at 48 kHz\n", ld.name, (double)trk.frames / ENGINE);
+		assert_true(fabs((double)trk.frames / ENGINE - f[i].seconds) < 0.001);
+		assert_string_equal(ld.msg, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +284,7 @@ int main(void)
 		cmocka_unit_test(same_rate_is_bit_exact),
 		cmocka_unit_test(too_long_plays_what_fits),
 		cmocka_unit_test(broken_file_is_named),
+		cmocka_unit_test(real_flac_and_mp3),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -163,11 +163,41 @@ static void real_track_decodes(void **state)
 	assert_true(fabs((double)frames / 44100 - 94.9) < 0.3);
 }
 
+/*
+ * Gapless: the same 1 kHz sine with a LAME/Xing header decodes to exactly
+ * the reference's length (the encoder's delay and padding trimmed), where
+ * the stream without it carries two frames more.
+ */
+static void lame_header_trims_to_the_sample(void **state)
+{
+	const char *base = testdata("mp3");
+	char path[600];
+	long long plain, tagged;
+	int err;
+	(void)state;
+
+	if (!base) {
+		skip();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/minimp3-vectors/l3-sin1k0db.bit", base);
+	plain = decode_armed(path, &err);
+	assert_int_equal(err, 0);
+	snprintf(path, sizeof(path), "%s/minimp3-vectors/l3-nonstandard-sin1k0db_lame_vbrtag.bit", base);
+	tagged = decode_armed(path, &err);
+	assert_int_equal(err, 0);
+	printf("1 kHz sine: %lld frames without a LAME header, %lld with (reference 362880)\n", plain,
+	       tagged);
+	assert_int_equal(tagged, 362880);
+	assert_true(plain > tagged);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vectors_match_their_reference),
 		cmocka_unit_test(real_track_decodes),
+		cmocka_unit_test(lame_header_trims_to_the_sample),
 	};
 
 	if (dec_setup() < 0)
