@@ -379,7 +379,79 @@ static int fits32(const int32_t *q, int order, int bits)
 	return (abs << (bits - 1)) < (1ull << 31);
 }
 
-static int subframe(struct decoder *d, struct bits *b, int32_t *s, int n, int bits)
+static int64_t sget64(struct bits *b, int k) /* 1..33 bits */
+{
+	uint64_t v;
+
+	if (k <= 32)
+		return sget(b, k);
+	v = (uint64_t)get(b, k - 32) << 32;
+	v |= get(b, 32);
+	return (int64_t)(v << (64 - k)) >> (64 - k);
+}
+
+/*
+ * The side channel of 32-bit stereo has 33 bits: decoded into w (64-bit),
+ * with s (32-bit) holding the residual, which fits 32 bits.
+ */
+static int subframe_wide(struct decoder *d, struct bits *b, int64_t *w, int32_t *s, int n,
+			 int bits, int type, int wasted)
+{
+	int i, j, order, err;
+	int32_t q[32];
+	int shift = 0;
+
+	if (type == 0 || type == 1) {
+		int64_t v = type == 0 ? sget64(b, bits) : 0;
+
+		for (i = 0; i < n; i++)
+			w[i] = type == 0 ? v : sget64(b, bits);
+	} else if ((type >= 8 && type <= 12) || type >= 32) {
+		order = type >= 32 ? type - 31 : type - 8;
+		if (order > n)
+			return decode_fail(d, "predictor order %d over a block of %d", order, n);
+		for (i = 0; i < order; i++)
+			w[i] = sget64(b, bits);
+		if (type >= 32) {
+			int prec = (int)get(b, 4) + 1;
+
+			if (prec == 16)
+				return decode_fail(d, "invalid LPC precision");
+			shift = sget(b, 5);
+			if (shift < 0)
+				return decode_fail(d, "negative LPC shift");
+			for (i = 0; i < order; i++)
+				q[i] = sget(b, prec);
+		}
+		err = residual(b, s, n, order);
+		if (err)
+			return err == -2 ? -EAGAIN : decode_fail(d, "bad residual partitioning");
+		for (i = order; i < n; i++) {
+			uint64_t p = 0;
+
+			if (type >= 32) {
+				for (j = 0; j < order; j++)
+					p += (uint64_t)q[j] * (uint64_t)w[i - 1 - j];
+				p = (uint64_t)((int64_t)p >> shift);
+			} else {
+				static const int fc[5][4] = {{0}, {1}, {2, -1}, {3, -3, 1}, {4, -6, 4, -1}};
+
+				for (j = 0; j < order; j++)
+					p += (uint64_t)(int64_t)fc[order][j] * (uint64_t)w[i - 1 - j];
+			}
+			w[i] = (int64_t)(p + (uint64_t)(int64_t)s[i]);
+		}
+	} else {
+		return decode_fail(d, "reserved subframe type %d", type);
+	}
+	if (b->over)
+		return -EAGAIN;
+	for (i = 0; i < n; i++)
+		w[i] = (int64_t)((uint64_t)w[i] << wasted);
+	return 0;
+}
+
+static int subframe(struct decoder *d, struct bits *b, int32_t *s, int64_t *wide, int n, int bits)
 {
 	int type, wasted = 0, i, err;
 
@@ -392,8 +464,8 @@ static int subframe(struct decoder *d, struct bits *b, int32_t *s, int n, int bi
 			return decode_fail(d, "%d wasted bits of %d", wasted, bits);
 		bits -= wasted;
 	}
-	if (bits > 32)
-		return decode_fail(d, "a 33-bit side channel (32-bit stereo) is not decoded");
+	if (wide)
+		return subframe_wide(d, b, wide, s, n, bits, type, wasted);
 	if (type == 0) {
 		int32_t v = sget(b, bits);
 
@@ -600,6 +672,7 @@ static int frame(struct decoder *d, const unsigned char *p, long avail, float *o
 	struct bits b;
 	int c, i, err, n;
 	int32_t **ch = d->chan;
+	int64_t *wide = (int64_t *)(void *)d->scratch; /* DECODE_BLOCK fit in it */
 
 	if (parse_header(p, avail, f, &h) < 0)
 		return decode_fail(d, "bad frame header at byte %lld", decode_tell(&d->in));
@@ -618,7 +691,7 @@ static int frame(struct decoder *d, const unsigned char *p, long avail, float *o
 		int side = (h.assign == 8 && c == 1) || (h.assign == 9 && c == 0) ||
 			   (h.assign == 10 && c == 1);
 
-		err = subframe(d, &b, ch[c], n, h.bits + side);
+		err = subframe(d, &b, ch[c], side && h.bits == 32 ? wide : NULL, n, h.bits + side);
 		if (err)
 			return err;
 	}
@@ -628,7 +701,26 @@ static int frame(struct decoder *d, const unsigned char *p, long avail, float *o
 		return -EAGAIN;
 	if (crc16(p, consumed(&b) / 8) != 0) /* the CRC over itself leaves 0 */
 		return decode_fail(d, "frame CRC mismatch at byte %lld", decode_tell(&d->in));
-	switch (h.assign) {
+	if (h.bits == 32 && h.assign >= 8) { /* a 33-bit side channel in wide */
+		int sc = h.assign == 9 ? 0 : 1;
+
+		for (i = 0; i < n; i++) {
+			int64_t side = wide[i], other = ch[1 - sc][i], mid;
+
+			switch (h.assign) {
+			case 8:
+				ch[1][i] = (int32_t)(uint32_t)((uint64_t)other - (uint64_t)side);
+				break;
+			case 9:
+				ch[0][i] = (int32_t)(uint32_t)((uint64_t)side + (uint64_t)other);
+				break;
+			default:
+				mid = (int64_t)((uint64_t)other << 1) | (side & 1);
+				ch[0][i] = (int32_t)(uint32_t)((uint64_t)(mid + side) >> 1);
+				ch[1][i] = (int32_t)(uint32_t)((uint64_t)(mid - side) >> 1);
+			}
+		}
+	} else switch (h.assign) {
 	case 8:
 		for (i = 0; i < n; i++)
 			ch[1][i] = (int32_t)((uint32_t)ch[0][i] - (uint32_t)ch[1][i]);

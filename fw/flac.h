@@ -14,10 +14,11 @@
  * not for what the header claims), partition orders that leave fewer
  * samples than the predictor order, Rice runs past the end of the frame
  * (the bit reader stops at the frame's bytes and reports it), predictions
- * that overflow 32 bits (64-bit sums unless the bit depth, coefficient
- * precision and order prove 32 are enough), a 33-bit side channel of
- * 32-bit audio (refused with a message), and bit depth or channel count
- * changing mid-stream (followed; a rate change ends the track there).
+ * that overflow 32 bits (64-bit sums unless the bit depth and the
+ * coefficients prove 32 are enough), the 33-bit side channel of 32-bit
+ * stereo (decoded in 64 bits), and bit depth or channel count changing
+ * mid-stream (followed; a rate change ends the track there, with a
+ * message).
  */
 #ifndef SLIPMAT_FLAC_H
 #define SLIPMAT_FLAC_H

@@ -2,8 +2,8 @@
  * test_flac: the FLAC decoder on the shared decoder testbench. Every
  * streamable-subset file decodes to its end, to as many samples as its
  * STREAMINFO says, and its decoded samples match the STREAMINFO MD5. The
- * uncommon and faulty files decode or are refused with a message, in
- * bounded time. A FLAC made here bit by bit (verbatim, constant, fixed and
+ * uncommon and faulty files decode (matching their MD5 where they have a
+ * usable one) or are refused with a message, in bounded time. A FLAC made here bit by bit (verbatim, constant, fixed and
  * LPC subframes, mid/side) decodes to the samples it was made from, also
  * without the shared data.
  */
@@ -93,6 +93,7 @@ static void run_folder(const char *sub, int must)
 			refused++;
 		} else {
 			decoded++;
+			assert_int_not_equal(md5, 0); /* decoded with a signature: it matches */
 		}
 		if (must) {
 			assert_int_equal(err, 0);
