@@ -125,9 +125,33 @@ static void faulty_decode_or_refuse(void **state)
 	run_folder("faulty", 0);
 }
 
+static void made_here(void **state)
+{
+	static const struct {
+		const char *name;
+		long long frames;
+		int md5; /* 1: must match; -1: the file has none (no header) */
+	} f[] = {
+		{"s16", 3000, 1},  {"s16fast", 3000, 1}, {"mono8", 2000, 1}, {"s24", 1500, 1},
+		{"ch6", 800, 1},   {"bs192", 1000, 1},   {"verb", 500, 1},   {"noheader", 3000, -1},
+	};
+	char path[256];
+	long long frames;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(path, sizeof(path), "tests/fuzz/corpus/flac/%s.flac", f[i].name);
+		assert_int_equal(dec_file(path, &frames, NULL, NULL), 0);
+		printf("%s: %lld frames, md5 %d\n", f[i].name, frames, dec_md5);
+		assert_true(frames == f[i].frames);
+		assert_int_equal(dec_md5, f[i].md5);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(made_here),
 		cmocka_unit_test(subset_decodes_with_md5),
 		cmocka_unit_test(uncommon_decode_or_refuse),
 		cmocka_unit_test(faulty_decode_or_refuse),
