@@ -3,9 +3,11 @@
 # libmpg123 for MP3) against the reference command-line decoders on the
 # same files in one run: `flac -d` (libFLAC, MD5 checked by both) and
 # `mpg123 -w`. Each decoder runs as its own process on one file at a time,
-# output to /dev/null or a scratch file; the best of RUNS wall times
-# counts (the host is shared: the best run is the least disturbed).
-# A markdown table comes out.
+# the references writing their WAV to a scratch file, ours keeping the
+# stereo floats it makes for a deck; the best of RUNS wall times counts
+# (the host is shared: the best run is the least disturbed). Then
+# instruction counts from callgrind, which no other job disturbs.
+# Markdown tables come out.
 #
 #   sh tools/bench/decode.sh HOSTOUT [RUNS]
 #
@@ -82,3 +84,27 @@ for f in $files; do
 	printf '| %s | %.1f s | %s x RT | %s x RT (%s) | %.2f |\n' "$(basename "$f")" "$secs" \
 		"$(xrt "$secs" "$ours")" "$(xrt "$secs" "$ref")" "$refname" "$ratio"
 done
+
+# Instructions (callgrind, deterministic) on the first 30 s of the music
+# FLAC and on an MP3: the ratio without the host's noise.
+command -v valgrind >/dev/null || { echo "decode bench: valgrind is missing: no instruction counts" >&2; exit 0; }
+irefs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+	sed -n 's/.*I *refs: *//p' | tr -d ','; }
+echo
+echo "| file | slipmat instructions | reference instructions | reference / slipmat |"
+echo "|---|---:|---:|---:|"
+if [ -f "$scratch/music.wav" ]; then
+	head -c $((44 + 30 * 44100 * 4)) "$scratch/music.wav" >"$scratch/music30.wav"
+	flac -s -8 -o "$scratch/music30.flac" "$scratch/music30.wav" 2>/dev/null
+	a=$(irefs "$out/bench/decode_bench" "$scratch/music30.flac")
+	b=$(irefs flac -d -s -f -o "$scratch/out.wav" "$scratch/music30.flac")
+	printf '| music, 30 s, flac -8 | %.0f M | %.0f M (flac -d) | %.2f |\n' "$(echo "$a / 1000000" | bc -l)" \
+		"$(echo "$b / 1000000" | bc -l)" "$(echo "$b / $a" | bc -l)"
+fi
+mp3=$data/mp3/real-music/rave_digger.mp3
+if [ -f "$mp3" ]; then
+	a=$(irefs "$out/bench/decode_bench" "$mp3")
+	b=$(irefs mpg123 -q -w "$scratch/out.wav" "$mp3")
+	printf '| rave_digger.mp3 | %.0f M | %.0f M (mpg123 -w) | %.2f |\n' "$(echo "$a / 1000000" | bc -l)" \
+		"$(echo "$b / 1000000" | bc -l)" "$(echo "$b / $a" | bc -l)"
+fi
