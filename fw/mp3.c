@@ -197,7 +197,10 @@ int mp3_read(struct decoder *d, float *out, int max)
 
 void mp3_close(struct decoder *d)
 {
+	/* libmpg123 frees the stream's buffers here: the other end of mp3_open()'s window. */
+	guard_window_begin("mp3 close");
 	if (d->mp3.mh)
 		mpg123_close(d->mp3.mh);
+	guard_window_end();
 	d->mp3.open = 0;
 }

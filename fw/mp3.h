@@ -4,8 +4,9 @@
  * trimming from the LAME/Xing header (MPG123_GAPLESS).
  *
  * Memory: the handle is made once at init. libmpg123 sizes its frame
- * buffers when a track is opened, so mp3_open() runs inside a guard window
- * (counted, like a device reconfiguration); decoding allocates nothing:
+ * buffers when a track is opened and frees them when it is closed, so
+ * mp3_open() and mp3_close() run inside guard windows (counted, like a
+ * device reconfiguration); decoding allocates nothing:
  * the frame index is off and ID3v2 tags are skipped unparsed (tags.c
  * reads them).
  */
