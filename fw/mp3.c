@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <mpg123.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -85,6 +86,44 @@ int mp3_sniff(const unsigned char *p, long n)
 
 static int next_frame(struct decoder *d);
 
+/*
+ * iTunes' gapless note (an ID3 comment named iTunSMPB: hex words, the
+ * second the encoder delay, the third the padding, the fourth the length
+ * in samples), for files without a LAME header. Only a Latin-1 or UTF-8
+ * comment in the first 64 KiB is read. Return: 1 with *delay and *length.
+ */
+static int itunsmpb(int fd, long long *delay, long long *length)
+{
+	unsigned char buf[65536];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	unsigned long long w[4];
+	unsigned char *p;
+	int k;
+
+	if (n < 16 || memcmp(buf, "ID3", 3))
+		return 0;
+	buf[n] = 0;
+	p = memmem(buf, (size_t)n, "iTunSMPB", 9);
+	if (!p)
+		return 0;
+	p += 9;
+	for (k = 0; k < 4; k++) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		w[k] = strtoull((const char *)p, &end, 16);
+		if (end == (char *)p || end - (char *)p > 16)
+			return 0;
+		p = (unsigned char *)end;
+	}
+	if (w[3] == 0 || w[1] > 100000 || w[3] > (1ull << 40))
+		return 0;
+	*delay = (long long)w[1];
+	*length = (long long)w[3];
+	return 1;
+}
+
 int mp3_open(struct decoder *d)
 {
 	struct mp3_dec *m = &d->mp3;
@@ -128,6 +167,20 @@ int mp3_open(struct decoder *d)
 	d->info.bits = 32;
 	len = mpg123_length(mh);
 	d->info.frames = len > 0 ? (long long)len : -1;
+	/* Without a LAME header libmpg123 trims nothing: iTunes' note then says what to. */
+	m->skip = 0;
+	m->left = -1;
+	{
+		long long delay, length;
+
+		/* A length already trimmed (a LAME header) is left as it is. */
+		if (itunsmpb(d->in.fd, &delay, &length) && len > 0 && length < (long long)len &&
+		    delay + length <= (long long)len) {
+			m->skip = delay;
+			m->left = length;
+			d->info.frames = length;
+		}
+	}
 	return 0;
 }
 
@@ -181,9 +234,24 @@ int mp3_read(struct decoder *d, float *out, int max)
 		int n = m->pending_frames, err;
 
 		if (n) {
-			decode_mix_float(m->pending, m->channels, n, out + 2 * done);
+			const float *src = m->pending;
+
+			if (m->skip > 0) { /* the encoder's delay, before the track */
+				int k = m->skip < n ? (int)m->skip : n;
+
+				m->skip -= k;
+				src += k * m->channels;
+				n -= k;
+			}
+			if (m->left >= 0 && n > m->left) /* the encoder's padding, after it */
+				n = (int)m->left;
+			if (m->left >= 0)
+				m->left -= n;
+			decode_mix_float(src, m->channels, n, out + 2 * done);
 			done += n;
 			m->pending_frames = 0;
+			if (m->left == 0)
+				m->open = 0;
 		}
 		err = next_frame(d);
 		if (err <= 0) {

@@ -1,7 +1,8 @@
 /*
  * mp3: MPEG-1, 2 and 2.5 layer III through libmpg123 (it has NEON and SSE
  * synthesis, and years of fuzzing behind it), CBR and VBR, with gapless
- * trimming from the LAME/Xing header (MPG123_GAPLESS).
+ * trimming from the LAME/Xing header (MPG123_GAPLESS), or else from an
+ * iTunSMPB comment (iTunes' encoder delay, padding and length).
  *
  * Memory: the handle is made once at init. libmpg123 sizes its frame
  * buffers when a track is opened and frees them when it is closed, so
@@ -21,6 +22,8 @@ struct mp3_dec {
 	int channels;
 	const float *pending; /* a decoded frame inside libmpg123, not yet returned */
 	int pending_frames;
+	long long skip; /* iTunSMPB: frames still to drop at the start */
+	long long left; /* iTunSMPB: frames still to give; -1: no note */
 };
 
 int mp3_init(struct decoder *d);

@@ -192,12 +192,34 @@ static void lame_header_trims_to_the_sample(void **state)
 	assert_true(plain > tagged);
 }
 
+/* iTunes' note: Newer Wave says 528 samples of delay and 7,697,454 of music. */
+static void itunsmpb_trims_to_the_sample(void **state)
+{
+	const char *base = testdata("music");
+	char path[600];
+	long long frames;
+	int err;
+	(void)state;
+
+	if (!base) {
+		skip();
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/Kevin_MacLeod_-_Newer_Wave.mp3", base);
+	frames = decode_armed(path, &err);
+	printf("Newer Wave: %lld frames (iTunSMPB says 7697454)\n", frames);
+	assert_int_equal(err, 0);
+	assert_true(frames == 7697454);
+	assert_true(dec.info.frames == 7697454);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vectors_match_their_reference),
 		cmocka_unit_test(real_track_decodes),
 		cmocka_unit_test(lame_header_trims_to_the_sample),
+		cmocka_unit_test(itunsmpb_trims_to_the_sample),
 	};
 
 	if (dec_setup() < 0)
