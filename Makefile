@@ -21,7 +21,7 @@ PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconf
 else
 PKG_CONFIG := pkg-config
 endif
-PKGS := alsa libdrm libevdev
+PKGS := alsa libdrm libevdev libmpg123
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -47,6 +47,8 @@ endif
 CFLAGS := -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
+# The MP3 decoder's library, for the tests that link fw/mp3.c.
+MPG123_LIBS := $(shell $(PKG_CONFIG) --libs libmpg123 2>/dev/null)
 
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
@@ -67,7 +69,7 @@ $(FACES_C): $(OUT)/gen/fontatlas Makefile
 	$< $(foreach w,$(FONT_FACES),$(if $(filter %.ttf,$(w)),$(FONT_DIR)/$(w),$(w))) >$@.tmp
 	@mv $@.tmp $@
 
-.PHONY: all deps run test check unit-tests neon-tests format clean bench
+.PHONY: all deps run test check unit-tests neon-tests format clean bench fuzz fuzz-targets
 all: $(OUT)/slipmat
 
 $(OUT)/slipmat: $(OBJS)
@@ -113,6 +115,31 @@ neon-tests: $(NEON_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 deps:
 	@sh tools/deps.sh
 
+# Fuzz targets (libFuzzer, clang, with ASan and UBSan): each tests/fuzz/NAME.mk
+# adds NAME to FUZZ and lists the sources tests/fuzz/fuzz_NAME.c links
+# (fuzz_NAME_SRCS, fuzz_NAME_LIBS); seeds in tests/fuzz/corpus/NAME.
+# `make fuzz` runs each for FUZZ_SECONDS; `make test` for FUZZ_TEST_SECONDS.
+# clang 14 does not define GCC's __SANITIZE_ADDRESS__, which tells fw/guard.c
+# to watch allocations through the sanitizer's hooks instead of wrapping malloc.
+FUZZ :=
+include $(sort $(wildcard tests/fuzz/*.mk))
+FUZZ_OUT := build/fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TEST_SECONDS ?= 4
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -D__SANITIZE_ADDRESS__=1 -DSLIPMAT_GUARD_ABORT=1 -I.
+define fuzz_rule
+$(FUZZ_OUT)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $$(wildcard tests/fuzz/*.h fw/*.h)
+	@mkdir -p $$(dir $$@)
+	clang $(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $$(fuzz_$(1)_LIBS)
+endef
+$(foreach f,$(FUZZ),$(eval $(call fuzz_rule,$(f))))
+fuzz-targets: $(FUZZ:%=$(FUZZ_OUT)/fuzz_%)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-targets
+	@sh tests/fuzz/run.sh $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ)
+
 # make test: install what is missing, build everything warnings-clean,
 # run the host unit tests, the NEON tests under qemu-aarch64 and the
 # emulator end-to-end test, and close with "N passed, N failed".
@@ -124,8 +151,10 @@ test: deps
 check:
 	@$(MAKE) --no-print-directory all unit-tests
 ifeq ($(SAN),)
+	@$(MAKE) --no-print-directory fuzz-targets
 	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all neon-tests
-	@NEON_TESTS="$(NEON_TESTS)" sh tools/testrun.sh $(OUT) build/aarch64
+	@NEON_TESTS="$(NEON_TESTS)" FUZZ="$(FUZZ)" FUZZ_OUT=$(FUZZ_OUT) \
+		FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) sh tools/testrun.sh $(OUT) build/aarch64
 else
 	@sh tools/testrun.sh $(OUT)
 endif

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "guard.h"
 #include "library.h"
+#include "load.h"
 #include "log.h"
 #include "pid1.h"
 #include "scan.h"
@@ -209,6 +210,104 @@ static void open_library(struct app *a)
 }
 
 /*
+ * Loading a track file into a deck: `load A|B PATH` on the control socket
+ * (fw/load.h). The deck is told to let go of its track; once the engine's
+ * state says it has, the file is opened, the deck gets the track back
+ * (stopped at its start) and each tick decodes one LOAD_BUDGET_MS slice
+ * into it. One load at a time; a new one replaces a running one.
+ */
+static struct load loader;
+static int have_loader, load_timer = -1;
+static int load_deck = -1; /* waiting for this deck to let go of its track */
+static int load_into = -1; /* a load running into this deck */
+static char load_path[CTL_LINE_MAX];
+
+/* While a load runs: a slice every LOAD_PERIOD_MS, so at most 40 % of the loop's time. */
+#define LOAD_PERIOD_MS 5
+
+static void load_arm(int on)
+{
+	struct itimerspec it = {{0, on ? LOAD_PERIOD_MS * 1000000L : 0}, {0, on ? LOAD_PERIOD_MS * 1000000L : 0}};
+
+	timerfd_settime(load_timer, 0, &it, NULL);
+}
+
+static void on_load_timer(void *ctx, int fd, uint32_t events)
+{
+	uint64_t expirations;
+
+	(void)ctx;
+	(void)events;
+	if (read(fd, &expirations, sizeof expirations) < 0)
+		return;
+	if (load_into >= 0 && load_step(&loader, LOAD_BUDGET_MS) != 1) {
+		load_into = -1;
+		load_arm(0);
+	}
+}
+
+static void open_loader(struct app *a)
+{
+	void *mem = arena_alloc(&a->arena, load_storage(), 64, "track loader");
+
+	load_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (mem && load_timer >= 0 && load_init(&loader, mem, engine.rate, engine.bank) == 0 &&
+	    loop_add(&a->loop, load_timer, EPOLLIN, on_load_timer, NULL) == 0)
+		have_loader = 1;
+	else
+		log_error("load: no track loader; tracks cannot be loaded");
+}
+
+static void deck_op(int deck, enum deck_op op, struct track *t)
+{
+	struct engine_cmd c = {.op = ENGINE_DECK, .deck = deck};
+
+	c.d.op = op;
+	c.d.track = t;
+	if (engine_command(&engine, &c) < 0)
+		log_warn("load: deck %c: the engine's command ring is full", 'A' + deck);
+}
+
+static int load_command(const char *arg, struct ctl_reply *r)
+{
+	int deck = arg[0] == 'A' || arg[0] == 'a' ? 0 : arg[0] == 'B' || arg[0] == 'b' ? 1 : -1;
+
+	if (deck < 0 || arg[1] != ' ' || !arg[2]) {
+		ctl_printf(r, "usage: load A|B PATH");
+		return -1;
+	}
+	if (!have_loader || !have_engine) {
+		ctl_printf(r, "no track loader (see the log)");
+		return -1;
+	}
+	load_cancel(&loader);
+	load_into = -1;
+	load_arm(0);
+	snprintf(load_path, sizeof(load_path), "%s", arg + 2);
+	load_deck = deck;
+	have_test_tracks = 0;
+	deck_op(deck, DECK_UNLOAD, NULL);
+	ctl_printf(r, "loading %s into deck %c\n", load_path, 'A' + deck);
+	return 0;
+}
+
+/* Each tick: start a load once its deck has let go of its track. */
+static void load_tick(void)
+{
+	if (load_deck >= 0 && have_engine_now && engine_now.deck[load_deck].track != &tracks[load_deck]) {
+		int deck = load_deck;
+
+		load_deck = -1;
+		if (load_start(&loader, &tracks[deck], load_path) == 0) {
+			load_into = deck;
+			deck_op(deck, DECK_LOAD, &tracks[deck]);
+			load_arm(1);
+		}
+	}
+}
+/* --- end of track loading --- */
+
+/*
  * The engine, its track storage, and the test tracks it plays until the
  * box has tracks of its own: deck A's tone on the master, deck B's on
  * the cue (fw/audio.h's AUDIO_TONE_*).
@@ -223,6 +322,7 @@ static void open_engine(struct app *a)
 	}
 	have_engine = 1;
 	audio_attach(&a->audio, &engine);
+	open_loader(a); /* before the decks take what the arena has left */
 	err = take_tracks(a);
 	if (err == 0)
 		err = engine_test_tracks(&engine, tracks, AUDIO_TONE_A_HZ, AUDIO_TONE_B_HZ,
@@ -331,6 +431,14 @@ void app_clear(struct app *a)
 		ctl_close(&a->ctl);
 	if (a->have_audio)
 		audiodev_stop(&audiodev);
+	if (have_loader) { /* track loading */
+		load_clear(&loader);
+		loop_del(&a->loop, load_timer);
+		have_loader = 0;
+	}
+	if (load_timer >= 0)
+		close(load_timer);
+	load_timer = -1;
 	if (have_engine) {
 		engine_clear(&engine);
 		have_engine = have_test_tracks = have_engine_now = 0;
@@ -482,6 +590,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	/* The engine's latest state; draining its ring keeps it fresh. */
 	if (have_engine && engine_state(&engine, &engine_now) == 0)
 		have_engine_now = 1;
+	if (have_loader)
+		load_tick();
 	/* Once a second: a dead audio thread is logged (and shown) once, and
 	 * a missing device tried again. */
 	if (a->have_audio && a->ticks % APP_FPS == 0)
@@ -880,10 +990,12 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help, library [title|artist|bpm|added], "
+		ctl_printf(r, "commands: status, ping, help, load A|B PATH, library [title|artist|bpm|added], "
 			      "library search TEXT, library prepare BPM KEY TEXT\n");
 		return 0;
 	}
+	if (!strncmp(cmd, "load ", 5))
+		return load_command(cmd + 5, r);
 	ctl_printf(r, "unknown command '%.60s' (try help)", cmd);
 	return -1;
 }

@@ -8,6 +8,7 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libasound2-dev:arm64 libdrm-dev:arm64 libevdev-dev:arm64 libcmocka-dev:arm64
 libsamplerate0-dev
 libfreetype-dev fonts-dejavu-core libpixman-1-dev
+libmpg123-dev libmpg123-dev:arm64 clang libfuzzer-14-dev flac mpg123
 qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd
 mtools dosfstools exfatprogs"
 

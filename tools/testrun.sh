@@ -54,6 +54,11 @@ if [ -n "$arm" ]; then
 		t=$arm/tests/test_$name
 		run "$t (qemu-aarch64)" qemu-aarch64 -L /usr/aarch64-linux-gnu "$t"
 	done
+	# Fuzz targets, a few seconds each (make fuzz runs them longer).
+	if [ -n "${FUZZ:-}" ]; then
+		# shellcheck disable=SC2086
+		run "fuzz targets" sh tests/fuzz/run.sh "${FUZZ_OUT:-build/fuzz}" "${FUZZ_SECONDS:-4}" $FUZZ
+	fi
 	if [ -x tests/e2e/emu.sh ] && [ "${SLIPMAT_SKIP_E2E:-0}" != 1 ]; then
 		run "emulator end-to-end (x86_64)" tests/e2e/emu.sh x86_64 "$host/slipmat" \
 			"$host/e2e/check"
