@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "audiodev.h"
+#include "dsp/convert.h"
 #include "deck.h"
 #include "engine.h"
 #include "guard.h"
@@ -589,15 +590,28 @@ static void status(struct app *a, struct ctl_reply *r)
 		struct audio_report ar;
 		char hotplug[160];
 
+		const struct board_audio *ba = &a->board.audio;
+		const char *routing = ba->outputs == OUTPUTS_MASTER_CUE
+					      ? "master 1-2, cue 3-4"
+					      : "split cue: master left, cue right";
+
 		audio_report(&a->audio, &ar);
-		ctl_printf(r, "audio device: %s \"%s\"\n", ar.device, ar.card);
-		ctl_printf(r, "audio format: %s, %d Hz, %d channels (%s)\n", ar.format, ar.rate,
-			   ar.channels,
-			   a->board.audio.outputs == OUTPUTS_MASTER_CUE
-				   ? "master 1-2, cue 3-4"
-				   : "split cue: master left, cue right");
-		ctl_printf(r, "audio period: %d frames x %d (%.2f ms)\n", ar.period, ar.periods,
-			   1000.0 * ar.period / (ar.rate ? ar.rate : 1));
+		if (ar.rate > 0) {
+			ctl_printf(r, "audio device: %s \"%s\"\n", ar.device, ar.card);
+			ctl_printf(r, "audio format: %s, %d Hz, %d channels (%s)\n", ar.format,
+				   ar.rate, ar.channels, routing);
+			ctl_printf(r, "audio period: %d frames x %d (%.2f ms)\n", ar.period,
+				   ar.periods, 1000.0 * ar.period / ar.rate);
+		} else {
+			/* Not open (unplugged, or refused): say what the profile asks for. */
+			ctl_printf(r, "audio device: %s (not open)\n", ba->device);
+			ctl_printf(r, "audio format: none while not open; the profile asks for %s, "
+				      "%d Hz, %d channels (%s)\n",
+				   convert_format_name(ba->format), ba->rate, ba->channels, routing);
+			ctl_printf(r, "audio period: none while not open; the profile asks for %d "
+				      "frames x %d\n",
+				   ba->period, ba->periods);
+		}
 		ctl_printf(r, "audio state: %s\n", ar.state);
 		ctl_printf(r, "audio xruns: %lu\n", ar.xruns);
 		ctl_printf(r, "audio thread: %s priority %d, mlock %s, load %.1f%% (peak %.1f%%), "

@@ -194,6 +194,9 @@ status_now() {
 	status_now
 	printf '%s\n' "$status" | grep -E '^(audio (state|hotplug)|display [01]):' | sed 's/^/    /'
 	expect "$arch: status reports the device absent" has '^audio hotplug: absent for '
+	printf '%s\n' "$status" | grep -E '^audio (device|format):' | sed 's/^/    /'
+	expect "$arch: while it is away, status names the device and what the profile asks for" \
+		has '^audio format: none while not open; the profile asks for S16_LE, 48000 Hz, 2 channels'
 	f0=$(frames_of "$status" 0)
 	# the next try of the missing device, a second or more later
 	off=$(wc -c <"$log")

@@ -80,6 +80,7 @@ echo "| soak: ${soak_s} s in real time, 64 frames x $(get "$s" periods) ($(get "
 echo "| soak: worst period-processing time | $(get "$s" worst_us) us (${worst_pct:-n/a} % of the period) | |"
 echo "| soak: xruns (the sink's late buffers and the PCM's) | $(get "$s" xruns) | 0 |"
 echo "| soak: minor page faults in the audio thread while playing | $(get "$s" minor_faults) | 0 |"
+echo "| soak: time the hypervisor took the CPUs away (steal, all CPUs) | $(get "$s" steal_ms) ms | |"
 if [ -s "$res/resample.txt" ]; then
 	echo
 	cat "$res/resample.txt"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@ static void start_busy(int n)
 		if (pid == 0) {
 			volatile unsigned long spin = 0;
 
+			prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the soak */
 			for (;;)
 				spin++;
 		}
@@ -92,6 +94,26 @@ static unsigned long sink_underruns(void)
 	return u;
 }
 
+/*
+ * Ticks (USER_HZ) the hypervisor kept this machine's CPUs from running,
+ * all CPUs together: the "steal" column of /proc/stat. On a virtual
+ * machine a period's wall time includes any stretch in which the vCPU
+ * itself was not running, which no scheduling inside can prevent.
+ */
+static unsigned long long steal_ticks(void)
+{
+	unsigned long long v[8] = {0};
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) != 8)
+		v[7] = 0;
+	fclose(f);
+	return v[7];
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 30;
@@ -101,6 +123,7 @@ int main(int argc, char **argv)
 	struct engine_state st;
 	struct audio_report r;
 	unsigned long under;
+	unsigned long long steal0, steal1;
 	struct board b;
 	int err;
 
@@ -132,11 +155,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soak: audio did not start: %s\n", strerror(-err));
 		return 1;
 	}
+	steal0 = steal_ticks();
 	guard_arm(); /* steady state: nothing may allocate */
 	sleep_s(seconds);
 	audio_report(&au, &r);
 	err = engine_state(&engine, &st);
 	guard_disarm();
+	steal1 = steal_ticks(); /* stdio allocates */
 	audio_stop(&au);
 	stop_busy();
 	under = sink_underruns();
@@ -152,6 +177,7 @@ int main(int argc, char **argv)
 	printf("last_second_pct %.1f\n", r.load_avg);
 	printf("xruns %lu\n", r.xruns + under);
 	printf("minor_faults %ld\n", r.minor_faults);
+	printf("steal_ms %llu\n", (steal1 - steal0) * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
 	printf("state %s\n", r.state);
 	if (err == 0)
 		printf("decks_playing %d %d\n", st.deck[0].playing, st.deck[1].playing);
