@@ -474,8 +474,15 @@ void controls_update(struct controls *c, const struct engine_state *st)
 		for (int h = 0; h < LAYOUT_HOTCUES; h++)
 			if (all || ((n->hotcues ^ o->hotcues) >> h & 1) || n->hotcue[h] != o->hotcue[h])
 				dirty_kind(c, W_HOTCUE, d, h);
-		if (all || n->loop_active != o->loop_active || n->loop_beats != o->loop_beats)
+		if (all || n->loop_active != o->loop_active || n->loop_beats != o->loop_beats) {
 			dirty_kind(c, W_BEATLOOP, d, 0);
+			dirty_kind(c, W_LOOP_OUT, d, 0);
+		}
+		/* a track came or went, or a grid: which buttons work changes */
+		if (n->loaded != o->loaded || (n->bpm > 0) != (o->bpm > 0))
+			for (int i = 0; i < c->lay->count; i++)
+				if (c->lay->w[i].deck == d)
+					dirty(c, i);
 		if (all || n->sync != o->sync || n->following != o->following)
 			dirty_kind(c, W_SYNC, d, 0);
 		if (all || n->pos != o->pos || n->ready != o->ready || n->loaded != o->loaded) {
@@ -483,8 +490,19 @@ void controls_update(struct controls *c, const struct engine_state *st)
 			dirty_kind(c, W_OVERVIEW, d, 0);
 			dirty_kind(c, W_INFO, d, 0);
 		}
-		dirty_kind(c, W_METER, d, 0);
+		if (all || memcmp(st->ch_peak[d], c->st.ch_peak[d], sizeof st->ch_peak[d]) ||
+		    memcmp(st->ch_rms[d], c->st.ch_rms[d], sizeof st->ch_rms[d]))
+			dirty_kind(c, W_METER, d, 0);
+		if (all || n->bend != o->bend) {
+			dirty_kind(c, W_NUDGE_DOWN, d, 0);
+			dirty_kind(c, W_NUDGE_UP, d, 0);
+		}
+		if (all || n->bpm != o->bpm || n->pitch != o->pitch)
+			dirty_kind(c, W_INFO, d, 0);
 	}
+	if (!c->have_state || st->sync_master != c->st.sync_master)
+		for (int d = 0; d < ENGINE_DECKS; d++)
+			dirty_kind(c, W_SYNC, d, 0);
 	c->st = *st;
 	c->have_state = 1;
 }
