@@ -19,9 +19,13 @@
 #include "deck.h"
 #include "engine.h"
 #include "guard.h"
+#include "library.h"
 #include "log.h"
 #include "pid1.h"
+#include "scan.h"
+#include "store.h"
 #include "testcard.h"
+#include "../hal/storage.h"
 
 /*
  * The sound engine and the decks' track storage (from the arena). One box,
@@ -36,6 +40,19 @@ static int have_engine_now;
 /* The audio interface coming and going (fw/audiodev.h). */
 static struct audiodev audiodev;
 
+/*
+ * The library (fw/library.h): its index, the scanner that fills it in
+ * slices of the tick, and the USB sticks that come and go (hal/storage.h).
+ */
+static struct library library;
+static struct scan scan;
+static struct storage storage;
+static int have_library, have_storage;
+/* Scanning per tick: an eighth of a 30 Hz frame. */
+#define APP_SCAN_BUDGET_NS 4000000L
+/* Tracks a `library` command lists. */
+#define APP_LIBRARY_LINES 20
+
 /* Arena left for what init takes after the decks (period buffers, control). */
 #define APP_ARENA_RESERVE (4u << 20)
 
@@ -45,6 +62,8 @@ static void on_flip(void *ctx, int index);
 static void on_touch(void *ctx, const struct touch_point *p);
 static void on_uevent(void *ctx, const struct uevent *ev);
 static int on_command(void *ctx, const char *cmd, struct ctl_reply *r);
+static void on_stick(void *ctx, struct storage_dev *d);
+static void on_stick_gone(void *ctx, struct storage_dev *d);
 
 static int open_signals(struct app *a)
 {
@@ -157,6 +176,39 @@ static int take_tracks(struct app *a)
 }
 
 /*
+ * The library, before the decks take the rest of the arena: the
+ * profile's library paths, then every USB stick already plugged in
+ * (later ones come through uevents). Scanning happens in the tick.
+ */
+static void open_library(struct app *a)
+{
+	int err = library_init(&library, &a->arena, a->board.memory.library_tracks);
+
+	if (err == 0)
+		err = scan_init(&scan, &library, &a->arena);
+	if (err) {
+		log_error("library: %s; no tracks", strerror(-err));
+		return;
+	}
+	have_library = 1;
+	for (int i = 0; i < a->board.storage.nlibrary; i++) {
+		int src = library_add_source(&library, LIBRARY_INTERNAL, "internal",
+					     a->board.storage.library[i]);
+		if (src < 0)
+			log_warn("library: %s: not added (%s)", a->board.storage.library[i],
+				 strerror(-src));
+		else
+			scan_start(&scan, src);
+	}
+	/* The sim backend runs on a developer's machine: its sticks are not ours. */
+	if (!a->board.storage.usb || a->board.backend == BOARD_BACKEND_SIM)
+		return;
+	storage_init(&storage, &storage_linux_ops, STORAGE_BASE, on_stick, on_stick_gone, a);
+	have_storage = 1;
+	storage_rescan(&storage);
+}
+
+/*
  * The engine, its track storage, and the test tracks it plays until the
  * box has tracks of its own: deck A's tone on the master, deck B's on
  * the cue (fw/audio.h's AUDIO_TONE_*).
@@ -248,6 +300,7 @@ int app_init(struct app *a, const char *board_path, int pid1)
 	 * is then announced, never lost (a second "add" is ignored). */
 	if (uevent_open(&a->uevent, &a->loop, on_uevent, a) == 0)
 		a->have_uevent = 1;
+	open_library(a);
 	open_touch(a);
 	open_engine(a);
 	open_audio(a);
@@ -282,6 +335,11 @@ void app_clear(struct app *a)
 		engine_clear(&engine);
 		have_engine = have_test_tracks = have_engine_now = 0;
 	}
+	if (have_storage)
+		storage_clear(&storage);
+	if (have_library)
+		scan_clear(&scan);
+	have_storage = have_library = 0;
 	if (a->have_uevent)
 		uevent_close(&a->uevent, &a->loop);
 	if (a->have_touch)
@@ -428,6 +486,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	 * a missing device tried again. */
 	if (a->have_audio && a->ticks % APP_FPS == 0)
 		audiodev_tick(&audiodev);
+	if (have_library)
+		scan_step(&scan, APP_SCAN_BUDGET_NS);
 	if (!a->have_displays)
 		return;
 	nlines = card_lines(a, lines, 8, &nerrors);
@@ -463,8 +523,12 @@ static void on_uevent(void *ctx, const struct uevent *ev)
 
 	if (a->have_audio)
 		audiodev_uevent(&audiodev, ev);
+	if (have_storage)
+		storage_uevent(&storage, ev);
 	/* The kernel dropped messages: rescan rather than guess. */
 	if (!strcmp(ev->action, "overflow")) {
+		if (have_storage)
+			storage_rescan(&storage);
 		if (a->have_touch)
 			a->touch.ops->hotplug(&a->touch, &a->loop, 1, NULL);
 		return;
@@ -627,12 +691,178 @@ static void status(struct app *a, struct ctl_reply *r)
 		ctl_printf(r, "audio device: none (%s)\n", a->board.audio.device);
 	}
 	status_engine(r);
+	if (have_library) {
+		int sources = 0, scanning = 0;
+		for (i = 0; i < LIBRARY_MAX_SOURCES; i++) {
+			sources += library.source[i].state != LIBRARY_FREE;
+			scanning += library.source[i].state == LIBRARY_SCANNING;
+		}
+		ctl_printf(r, "library: %d tracks of %d from %d source%s%s (slipmat library)\n",
+			   library.count, library.capacity, sources, sources == 1 ? "" : "s",
+			   scanning ? ", scanning" : "");
+	}
 
 	guard_counts(&gc);
 	ctl_printf(r, "memory: arena %.1f of %.1f MiB in use\n", a->arena.used / 1048576.0,
 		   a->arena.size / 1048576.0);
 	ctl_printf(r, "allocations: %lu at init, %lu in %lu configuration windows, %lu after init\n",
 		   gc.init, gc.window, gc.windows, gc.stray);
+}
+
+/* A stick is mounted: it becomes a source and is scanned. */
+static void on_stick(void *ctx, struct storage_dev *d)
+{
+	char name[LIBRARY_NAME];
+
+	(void)ctx;
+	snprintf(name, sizeof name, "usb %s", d->name);
+	d->source = library_add_source(&library, LIBRARY_USB, name, d->mnt);
+	if (d->source < 0) {
+		log_warn("library: %s: not added (%s)", d->mnt, strerror(-d->source));
+		return;
+	}
+	scan_start(&scan, d->source);
+}
+
+/* A stick is gone: its tracks leave the library (a deck plays on from memory). */
+static void on_stick_gone(void *ctx, struct storage_dev *d)
+{
+	int n;
+
+	(void)ctx;
+	if (d->source < 0)
+		return;
+	scan_cancel(&scan, d->source);
+	n = library_drop_source(&library, d->source);
+	d->source = -1;
+	log_info("library: usb %s pulled out: its %d track%s left the library", d->name, n,
+		 n == 1 ? "" : "s");
+}
+
+static void library_line(struct ctl_reply *r, int i, uint32_t slot)
+{
+	const struct library_track *t = library_track(&library, slot);
+	char bpm[32] = "";
+
+	if (!t)
+		return;
+	if (t->bpm > 0 || t->key[0])
+		snprintf(bpm, sizeof bpm, " [%.1f bpm%s%s]", t->bpm, t->key[0] ? ", " : "", t->key);
+	ctl_printf(r, "%3d. %s%s%s%s (%s: %s)\n", i + 1, t->title, t->artist[0] ? " - " : "",
+		   t->artist, bpm, library.source[t->source].name, t->path);
+}
+
+/*
+ * Save a tempo and key into the record of the first track matching
+ * text, on the track's own device (read-write only for the save), and
+ * show them in the library. What the analysis and the UI will do; here
+ * for technicians and tests until they come.
+ */
+static int library_prepare(const char *args, struct ctl_reply *r)
+{
+	static struct store_record rec;
+	char key[8], why[STORE_WHY_MAX];
+	struct storage_dev *dev = NULL;
+	const struct library_track *t;
+	const struct library_source *src;
+	uint32_t slot;
+	float bpm;
+	int used = 0, err;
+
+	if (sscanf(args, "%f %7s %n", &bpm, key, &used) < 2 || !args[used] || !(bpm > 0) ||
+	    bpm >= 1000) {
+		ctl_printf(r, "library prepare: expected BPM KEY TEXT, e.g. 'library prepare 128 8A "
+			      "blue monday'");
+		return -1;
+	}
+	if (library_search(&library, args + used, LIBRARY_BY_TITLE, &slot, 1) < 1) {
+		ctl_printf(r, "library prepare: no track matches '%.60s'", args + used);
+		return -1;
+	}
+	t = library_track(&library, slot);
+	src = &library.source[t->source];
+	err = store_load(src->root, t->path, &rec, why, sizeof why);
+	if (err) {
+		memset(&rec, 0, sizeof rec); /* none yet, or one not worth keeping */
+		snprintf(rec.path, sizeof rec.path, "%s", t->path);
+	}
+	rec.bpm = bpm;
+	snprintf(rec.key, sizeof rec.key, "%s", key);
+	if (src->kind == LIBRARY_USB && have_storage)
+		dev = storage_find(&storage, src->root);
+	err = dev ? storage_writable(&storage, dev, 1) : 0;
+	if (err == 0)
+		err = store_save(src->root, &rec);
+	if (dev && storage_writable(&storage, dev, 0) && err == 0)
+		err = -EROFS;
+	if (err) {
+		ctl_printf(r, "library prepare: saving on %s: %s", src->name, strerror(-err));
+		return -1;
+	}
+	library_set_tempo(&library, slot, bpm, key);
+	ctl_printf(r, "saved %s: %.1f bpm, key %s, on %s (%s/%s)\n", t->title, bpm, key, src->name,
+		   src->root, STORE_DIR);
+	return 0;
+}
+
+/*
+ * "library [VIEW]": the sources and the first tracks of a view;
+ * "library search TEXT": what a search finds, in title order;
+ * "library prepare BPM KEY TEXT": see library_prepare().
+ */
+static int library_command(const char *args, struct ctl_reply *r)
+{
+	uint32_t slot[APP_LIBRARY_LINES];
+	int view = LIBRARY_BY_TITLE, n, i, sources = 0;
+
+	while (*args == ' ')
+		args++;
+	if (!have_library) {
+		ctl_printf(r, "no library (see the log)");
+		return -1;
+	}
+	if (!strncmp(args, "search", 6) && (args[6] == ' ' || args[6] == '\0')) {
+		struct timespec t0, t1;
+		const char *q = args[6] ? args + 7 : "";
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		n = library_search(&library, q, LIBRARY_BY_TITLE, slot, APP_LIBRARY_LINES);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ctl_printf(r, "search \"%s\": %d track%s of %d (%.2f ms)\n", q, n,
+			   n == 1 ? "" : "s", library.count,
+			   (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		for (i = 0; i < n && i < APP_LIBRARY_LINES; i++)
+			library_line(r, i, slot[i]);
+		return 0;
+	}
+	if (!strncmp(args, "prepare ", 8))
+		return library_prepare(args + 8, r);
+	if (*args) {
+		view = library_view_by_name(args);
+		if (view < 0) {
+			ctl_printf(r, "library: unknown view '%.40s' (title, artist, bpm, added, "
+				      "search TEXT or prepare BPM KEY TEXT)",
+				   args);
+			return -1;
+		}
+	}
+	for (i = 0; i < LIBRARY_MAX_SOURCES; i++)
+		sources += library.source[i].state != LIBRARY_FREE;
+	ctl_printf(r, "library: %d tracks of %d, %d source%s\n", library.count, library.capacity,
+		   sources, sources == 1 ? "" : "s");
+	for (i = 0; i < LIBRARY_MAX_SOURCES; i++) {
+		const struct library_source *s = &library.source[i];
+		if (s->state == LIBRARY_FREE)
+			continue;
+		ctl_printf(r, "source %s (%s): %d tracks, %s%s\n", s->name, s->root, s->tracks,
+			   s->state == LIBRARY_SCANNING ? "scanning" : "scanned",
+			   s->skipped ? ", some left out (index full)" : "");
+	}
+	n = library_list(&library, view, 0, slot, APP_LIBRARY_LINES);
+	ctl_printf(r, "by %s, first %d of %d:\n", library_view_name(view), n, library.count);
+	for (i = 0; i < n; i++)
+		library_line(r, i, slot[i]);
+	return 0;
 }
 
 static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
@@ -647,8 +877,11 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 		ctl_printf(r, "pong\n");
 		return 0;
 	}
+	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
+		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help\n");
+		ctl_printf(r, "commands: status, ping, help, library [title|artist|bpm|added], "
+			      "library search TEXT, library prepare BPM KEY TEXT\n");
 		return 0;
 	}
 	ctl_printf(r, "unknown command '%.60s' (try help)", cmd);

@@ -10,6 +10,9 @@
  *   displays   errors from here on can be shown on screen
  *   uevent     listening before the first device scan, so a device that
  *              appears during the scan is announced, not lost
+ *   library    its index from the arena before the decks take the rest;
+ *              the profile's library paths and the sticks already in
+ *              (mounted read-only), scanned in slices of the tick
  *   touch      needs the displays' geometry
  *   audio      the one real-time thread, last of the devices
  *   control    the status socket, once there is a state to report

@@ -8,6 +8,8 @@
  *
  *   slipmat [--board PATH]         run the box (as init on the appliance)
  *   slipmat status [--socket PATH] print the running box's state
+ *   slipmat library [VIEW | search TEXT | prepare BPM KEY TEXT] [--socket PATH]
+ *                                  the library's sources and tracks
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: slipmat [--board PATH]\n"
 		   "       slipmat status [--socket PATH | --board PATH]\n"
+		   "       slipmat library [title|artist|bpm|added | search TEXT |\n"
+		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -40,18 +44,27 @@ static const char *default_board(void)
 	return env && *env ? env : BOARD_DEFAULT_PATH;
 }
 
-/* The box's control socket: --socket, else the profile's, else the default. */
+/*
+ * One command to the box's control socket: --socket, else the profile's,
+ * else the default. "status" takes no words; "library" passes its words
+ * on ("library search blue monday").
+ */
 static int run_status(int argc, char **argv)
 {
 	static struct board b;
 	static struct board_errors errs;
 	const char *socket = NULL, *board = default_board();
+	char cmd[CTL_LINE_MAX];
+	size_t len = (size_t)snprintf(cmd, sizeof cmd, "%s", argv[1]);
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
 			socket = argv[++i];
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
+		} else if (!strcmp(argv[1], "library") &&
+			   len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
+			len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s", argv[i]);
 		} else {
 			usage(stderr);
 			return 2;
@@ -61,7 +74,7 @@ static int run_status(int argc, char **argv)
 		board_load(&b, board, &errs); /* on errors b holds the defaults */
 		socket = b.control;
 	}
-	return ctl_request(socket, "status", STDOUT_FILENO, 3000) == 0 ? 0 : 1;
+	return ctl_request(socket, cmd, STDOUT_FILENO, 3000) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -69,7 +82,7 @@ int main(int argc, char **argv)
 	const char *board = default_board();
 	int pid1 = pid1_is_init();
 
-	if (argc > 1 && !strcmp(argv[1], "status"))
+	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library")))
 		return run_status(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {

@@ -8,7 +8,8 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libasound2-dev:arm64 libdrm-dev:arm64 libevdev-dev:arm64 libcmocka-dev:arm64
 libsamplerate0-dev
 libfreetype-dev fonts-dejavu-core libpixman-1-dev
-qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd"
+qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd
+mtools dosfstools exfatprogs"
 
 missing=""
 for p in $pkgs; do

@@ -238,6 +238,11 @@ status_now() {
 		sh -c '! grep -a "slipmat rtguard:" "$1"' - "$log"
 }
 
+# 5c. A USB stick with tracks: in the library, pulled while deck A
+# plays, plugged back (tests/e2e/stick.sh; runs alone there too).
+. tests/e2e/stick.sh
+stick_test
+
 $E quit "$run/qmp.sock" >/dev/null 2>&1
 
 # 6. Four outputs on the loopback card: tone A on 1-2, tone B on 3-4,
