@@ -197,6 +197,16 @@ int controls_hit(void *ctx, int display, int x, int y)
 	return layout_hit(c->lay, display, x, y);
 }
 
+void controls_set(struct controls *c, enum widget_kind kind, int deck, float value)
+{
+	int i = layout_find(c->lay, kind, deck, 0);
+
+	if (i >= 0) {
+		c->value[i] = clampf(value, lowest(kind), 1.0f);
+		dirty(c, i);
+	}
+}
+
 float controls_value(const struct controls *c, enum widget_kind kind, int deck)
 {
 	return value_of(c, kind, deck);
