@@ -90,7 +90,7 @@ int face_kern(const struct face *f, uint32_t left, uint32_t right)
 
 /* Pen position in 1/64 px after the text, from pen, with prev the code point before it. */
 static long long advance_run(const struct face *f, const char *text, size_t len, long long pen,
-			     uint32_t *prev)
+                             uint32_t *prev)
 {
 	const char *p = text, *end = len == (size_t)-1 ? NULL : text + len;
 	uint32_t cp;
@@ -122,7 +122,7 @@ int face_measure(const struct face *f, const char *text, size_t len)
 size_t face_fit(const struct face *f, const char *text, int max_w, int *ellipsis)
 {
 	const char *p = text;
-	long long pen = 0, limit = (long long)max_w * 64;
+	long long pen = 0, limit;
 	int ell_adv;
 	uint32_t prev = 0, cp;
 	size_t best = 0;
@@ -130,25 +130,29 @@ size_t face_fit(const struct face *f, const char *text, int max_w, int *ellipsis
 	*ellipsis = 0;
 	if (!f || !text || max_w <= 0)
 		return 0;
-	if (face_measure(f, text, (size_t)-1) <= max_w)
-		return strlen(text);
+	/* A pen position rounds to at most max_w pixels up to limit (1/64 px). */
+	limit = (long long)max_w * 64 + 31;
 	ell_adv = face_glyph(f, ELLIPSIS)->advance;
-	if (to_px(ell_adv) > max_w)
-		return 0;
-	*ellipsis = 1;
-	/* The longest prefix whose pen, plus kerning into the ellipsis and its advance, fits. */
+	/*
+	 * One walk: the longest prefix whose pen, plus kerning into the
+	 * ellipsis and its advance, fits; and whether the whole text does.
+	 */
 	for (;;) {
 		cp = utf8_next(&p);
 		if (!cp)
-			break;
+			return strlen(text); /* all of it fits */
 		if (prev)
 			pen += face_kern(f, prev, cp);
 		pen += face_glyph(f, cp)->advance;
 		prev = cp;
-		if (pen + face_kern(f, cp, ELLIPSIS) + ell_adv > limit + 31) /* rounds past max_w */
+		if (pen > limit)
 			break;
-		best = (size_t)(p - text);
+		if (pen + face_kern(f, cp, ELLIPSIS) + ell_adv <= limit)
+			best = (size_t)(p - text);
 	}
+	if (ell_adv > limit)
+		return 0; /* not even the ellipsis fits */
+	*ellipsis = 1;
 	/* No dangling space before the ellipsis. */
 	while (best > 0 && text[best - 1] == ' ')
 		best--;

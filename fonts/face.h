@@ -19,10 +19,10 @@
 #include <stdint.h>
 
 struct face_glyph {
-	int16_t left, top;  /* bitmap's offset from the pen: right, and up from the baseline */
-	uint16_t w, h;	    /* bitmap size; rows of FACE_ROW(w) coverage bytes */
-	int32_t advance;    /* 1/64 px */
-	uint32_t at;	    /* offset of the bitmap in coverage */
+	int16_t left, top; /* bitmap's offset from the pen: right, and up from the baseline */
+	uint16_t w, h;     /* bitmap size; rows of FACE_ROW(w) coverage bytes */
+	int32_t advance;   /* 1/64 px */
+	uint32_t at;       /* offset of the bitmap in coverage */
 };
 
 struct face_kern {
@@ -36,15 +36,15 @@ struct face_kern {
 #define FACE_DIRECT 384 /* code points below this have a direct index */
 
 struct face {
-	const char *name; /* "DejaVu Sans 20" */
-	int px;		  /* nominal size (em) in pixels */
-	int ascent;	  /* pixels above the baseline the tallest glyph reaches */
-	int descent;	  /* pixels below it */
-	int line;	  /* line pitch in pixels */
-	const uint16_t *direct;		  /* FACE_DIRECT glyph indexes, 0 = missing */
-	int nextra;			  /* code points >= FACE_DIRECT covered: */
-	const uint32_t *extra_cp;	  /* sorted */
-	const uint16_t *extra_glyph;	  /* their glyph indexes */
+	const char *name;            /* "DejaVu Sans 20" */
+	int px;                      /* nominal size (em) in pixels */
+	int ascent;                  /* pixels above the baseline the tallest glyph reaches */
+	int descent;                 /* pixels below it */
+	int line;                    /* line pitch in pixels */
+	const uint16_t *direct;      /* FACE_DIRECT glyph indexes, 0 = missing */
+	int nextra;                  /* code points >= FACE_DIRECT covered: */
+	const uint32_t *extra_cp;    /* sorted */
+	const uint16_t *extra_glyph; /* their glyph indexes */
 	int nglyphs;
 	const struct face_glyph *glyphs; /* glyphs[0] is the fallback box */
 	const uint8_t *coverage;

@@ -171,11 +171,11 @@ void damage_bufs_done(struct damage_bufs *b, int index)
 }
 
 int damage_present(struct scanout *dst, const struct surface *src, int rotation,
-		   const struct damage *d)
+                   const struct damage *d)
 {
 	for (int i = 0; i < d->n; i++) {
 		int err = gfx_present_rect(dst, src, rotation, d->r[i].x, d->r[i].y, d->r[i].w,
-					   d->r[i].h);
+		                           d->r[i].h);
 
 		if (err)
 			return err;

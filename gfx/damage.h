@@ -50,7 +50,7 @@ int damage_hits(const struct damage *d, int x, int y, int w, int h);
 /* Per-scanout-buffer damage for nbuf buffers (1..DAMAGE_BUFS). */
 struct damage_bufs {
 	int nbuf;
-	struct damage frame;		/* marked for the frame being drawn */
+	struct damage frame;            /* marked for the frame being drawn */
 	struct damage buf[DAMAGE_BUFS]; /* what each buffer still lacks */
 };
 
@@ -80,6 +80,6 @@ struct surface;
  * nothing. Return: 0, or -EINVAL as gfx_present_rect.
  */
 int damage_present(struct scanout *dst, const struct surface *src, int rotation,
-		   const struct damage *d);
+                   const struct damage *d);
 
 #endif

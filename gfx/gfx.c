@@ -19,7 +19,7 @@
 
 /* Clip to s; out is local to s->px. */
 static int clip(const struct surface *s, long long x, long long y, long long w, long long h,
-		int out[4])
+                int out[4])
 {
 	return gfx_clip_local(s, x, y, w, h, out);
 }
@@ -87,7 +87,7 @@ void gfx_rect_outline(struct surface *s, int x, int y, int w, int h, int thick, 
 	gfx_fill_rect(s, x, (int)((long long)y + h - thick), w, thick, colour);
 	gfx_fill_rect(s, x, (int)((long long)y + thick), thick, h - 2 * thick, colour);
 	gfx_fill_rect(s, (int)((long long)x + w - thick), (int)((long long)y + thick), thick,
-		      h - 2 * thick, colour);
+	              h - 2 * thick, colour);
 }
 
 void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t colour)
@@ -118,7 +118,7 @@ void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t co
 }
 
 int gfx_glyph_scalar(struct surface *s, const struct font *f, int x, int y, int scale,
-		     uint32_t colour, int ch)
+                     uint32_t colour, int ch)
 {
 	const uint8_t *g;
 	int c[4];
@@ -155,7 +155,7 @@ int gfx_text_width(const struct font *f, int scale, const char *text)
 }
 
 int gfx_text_scaled(struct surface *s, const struct font *f, int x, int y, int scale,
-		    uint32_t colour, const char *text)
+                    uint32_t colour, const char *text)
 {
 	long long pen = x;
 	int advance;
@@ -177,7 +177,7 @@ int gfx_text_scaled(struct surface *s, const struct font *f, int x, int y, int s
 }
 
 int gfx_text(struct surface *s, const struct font *f, int x, int y, uint32_t colour,
-	     const char *text)
+             const char *text)
 {
 	return gfx_text_scaled(s, f, x, y, 1, colour, text);
 }
@@ -211,7 +211,7 @@ int gfx_rotate_point(int rotation, int src_w, int src_h, int x, int y, int *out_
 }
 
 int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src, int rotation,
-				 int x, int y, int w, int h)
+                                 int x, int y, int w, int h)
 {
 	int W, H, sc[4], dc[4];
 	long long dx0, dy0, dx1, dy1;
@@ -277,7 +277,7 @@ int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src,
 }
 
 int gfx_blit_rotated_rect(struct surface *dst, const struct surface *src, int rotation, int x,
-			  int y, int w, int h)
+                          int y, int w, int h)
 {
 	return gfx_blit_rotated_rect_scalar(dst, src, rotation, x, y, w, h);
 }
@@ -300,8 +300,8 @@ static uint16_t to_565(uint32_t p)
  * The RGB565 twin of gfx_blit_rotated_rect_scalar: the same walk, each
  * pixel converted on the way.
  */
-static int present_565(struct scanout *dst, const struct surface *src, int rotation, int x,
-		       int y, int w, int h)
+static int present_565(struct scanout *dst, const struct surface *src, int rotation, int x, int y,
+                       int w, int h)
 {
 	struct surface shape = {(uint32_t *)dst->px, dst->w, dst->h, dst->pitch / 2};
 	int W = src->w, H = src->h, sc[4], dc[4];
@@ -356,7 +356,7 @@ static int present_565(struct scanout *dst, const struct surface *src, int rotat
 }
 
 int gfx_present_rect(struct scanout *dst, const struct surface *src, int rotation, int x, int y,
-		     int w, int h)
+                     int w, int h)
 {
 	if (!rotation_ok(rotation) || !dst)
 		return -EINVAL;

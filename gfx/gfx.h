@@ -29,7 +29,7 @@ struct surface {
 	int stride; /* in pixels, >= w */
 };
 
-#define GFX_RGB(r, g, b) ((uint32_t)(((r) & 0xff) << 16 | ((g) & 0xff) << 8 | ((b) & 0xff)))
+#define GFX_RGB(r, g, b) ((uint32_t)(((r)&0xff) << 16 | ((g)&0xff) << 8 | ((b)&0xff)))
 
 /*
  * A view of the rectangle x, y, w, h of s (clipped to s) sharing its pixels:
@@ -72,16 +72,16 @@ void gfx_circle(struct surface *s, int cx, int cy, int r, int thick, uint32_t co
  * where the text was clipped.
  */
 int gfx_text(struct surface *s, const struct font *f, int x, int y, uint32_t colour,
-	     const char *text);
+             const char *text);
 int gfx_text_scaled(struct surface *s, const struct font *f, int x, int y, int scale,
-		    uint32_t colour, const char *text);
+                    uint32_t colour, const char *text);
 
 /* Return: the width in pixels text would take at scale (no drawing). */
 int gfx_text_width(const struct font *f, int scale, const char *text);
 
 /* One glyph, the kernel under gfx_text. Return: the advance width. */
 int gfx_glyph_scalar(struct surface *s, const struct font *f, int x, int y, int scale,
-		     uint32_t colour, int c);
+                     uint32_t colour, int c);
 
 /*
  * Copy the logical surface src into the scanout surface dst for a panel
@@ -99,9 +99,9 @@ int gfx_blit_rotated(struct surface *dst, const struct surface *src, int rotatio
 
 /* The same for the logical rectangle x, y, w, h of src only (dirty rectangles). */
 int gfx_blit_rotated_rect(struct surface *dst, const struct surface *src, int rotation, int x,
-			  int y, int w, int h);
+                          int y, int w, int h);
 int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src, int rotation,
-				 int x, int y, int w, int h);
+                                 int x, int y, int w, int h);
 
 /*
  * Map a logical point to the scanout for a rotation (same table as above).
@@ -109,13 +109,12 @@ int gfx_blit_rotated_rect_scalar(struct surface *dst, const struct surface *src,
  */
 int gfx_rotate_point(int rotation, int src_w, int src_h, int x, int y, int *out_x, int *out_y);
 
-
 /*
  * Colours with alpha are 0xAARRGGBB, straight (not premultiplied); alpha
  * 255 is opaque. Blending is per channel d' = (s*a + d*(255-a)) / 255,
  * rounded to nearest, the same in every kernel.
  */
-#define GFX_ARGB(a, r, g, b) ((uint32_t)((a) & 0xff) << 24 | GFX_RGB(r, g, b))
+#define GFX_ARGB(a, r, g, b) ((uint32_t)((a)&0xff) << 24 | GFX_RGB(r, g, b))
 
 /* Blend colour (with its alpha) over the rectangle. */
 void gfx_fill_rect_alpha(struct surface *s, int x, int y, int w, int h, uint32_t argb);
@@ -129,7 +128,7 @@ void gfx_round_rect(struct surface *s, int x, int y, int w, int h, int r, uint32
  * is 3.5, 4.5).
  */
 void gfx_line(struct surface *s, float x0, float y0, float x1, float y1, float width,
-	      uint32_t argb);
+              uint32_t argb);
 
 /*
  * An anti-aliased ring of mid-radius r, width pixels wide, centred on
@@ -137,16 +136,14 @@ void gfx_line(struct surface *s, float x0, float y0, float x1, float y1, float w
  * (a1 - a0 >= 360 is the whole ring), with square ends. A knob or meter.
  */
 void gfx_arc(struct surface *s, float cx, float cy, float r, float width, float a0, float a1,
-	     uint32_t argb);
+             uint32_t argb);
 
 /* A filled anti-aliased disc of radius r. */
 void gfx_disc(struct surface *s, float cx, float cy, float r, uint32_t argb);
 
 /* Gradients from the first colour to the second, top to bottom / left to right. */
-void gfx_gradient_v(struct surface *s, int x, int y, int w, int h, uint32_t argb0,
-		    uint32_t argb1);
-void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb0,
-		    uint32_t argb1);
+void gfx_gradient_v(struct surface *s, int x, int y, int w, int h, uint32_t argb0, uint32_t argb1);
+void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb0, uint32_t argb1);
 
 /* An ARGB image (straight alpha), read only. */
 struct gfx_image {
@@ -163,7 +160,7 @@ void gfx_blit(struct surface *s, int x, int y, const struct gfx_image *img, int 
  * colour's alpha, top-left at (x, y).
  */
 void gfx_mask(struct surface *s, int x, int y, const uint8_t *mask, int w, int h, int mstride,
-	      uint32_t argb);
+              uint32_t argb);
 
 /*
  * A waveform: column i of the rectangle shows three centred spans, one per
@@ -173,11 +170,11 @@ void gfx_mask(struct surface *s, int x, int y, const uint8_t *mask, int w, int h
  * amp[b] holds w bytes.
  */
 struct gfx_wave_style {
-	uint32_t bg;	     /* opaque */
-	uint32_t band[3];    /* ARGB: low, mid, high */
+	uint32_t bg;      /* opaque */
+	uint32_t band[3]; /* ARGB: low, mid, high */
 };
 void gfx_waveform(struct surface *s, int x, int y, int w, int h, const uint8_t *const amp[3],
-		  const struct gfx_wave_style *style);
+                  const struct gfx_wave_style *style);
 
 /*
  * The row kernels everything above is made of. A table so tests can run
@@ -193,7 +190,7 @@ struct gfx_kernels {
 	void (*blend_mask)(uint32_t *d, const uint8_t *m, int n, uint32_t c, unsigned a);
 	/* blend_mask over a w x h block: rows ds pixels / ms bytes apart (a glyph) */
 	void (*mask)(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
-		     uint32_t c, unsigned a);
+	             uint32_t c, unsigned a);
 	/* blend ARGB src pixels with alpha src_a * a / 255 */
 	void (*blit)(uint32_t *d, const uint32_t *src, int n, unsigned a);
 	/*
@@ -201,7 +198,7 @@ struct gfx_kernels {
 	 * table[(amp0[i] > dist) | (amp1[i] > dist) << 1 | (amp2[i] > dist) << 2].
 	 */
 	void (*wave)(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1, const uint8_t *a2,
-		     unsigned dist, const uint32_t table[8]);
+	             unsigned dist, const uint32_t table[8]);
 };
 extern const struct gfx_kernels gfx_kernels_scalar;
 #if defined(__ARM_NEON) || defined(__SSE2__)
@@ -220,14 +217,14 @@ struct face;
  * (face_measure()), even where clipped.
  */
 int gfx_text_run(struct surface *s, const struct face *f, int x, int baseline, uint32_t argb,
-		 const char *text);
+                 const char *text);
 
 /*
  * The same, cut to max_w pixels with an ellipsis when it does not fit
  * (face_fit()). Return: the width drawn, <= max_w.
  */
 int gfx_text_fit(struct surface *s, const struct face *f, int x, int baseline, int max_w,
-		 uint32_t argb, const char *text);
+                 uint32_t argb, const char *text);
 
 /* Scanout formats: what the board's panel takes. */
 enum gfx_format { GFX_XRGB8888, GFX_RGB565 };
@@ -245,6 +242,6 @@ struct scanout {
  * Return: 0, or -EINVAL for a bad rotation or format.
  */
 int gfx_present_rect(struct scanout *dst, const struct surface *src, int rotation, int x, int y,
-		     int w, int h);
+                     int w, int h);
 
 #endif

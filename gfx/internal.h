@@ -21,7 +21,7 @@ static inline int gfx_surface_ok(const struct surface *s)
  * cannot overflow into the surface.
  */
 static inline int gfx_clip_local(const struct surface *s, long long x, long long y, long long w,
-				 long long h, int out[4])
+                                 long long h, int out[4])
 {
 	long long x0, y0, x1, y1;
 
@@ -62,7 +62,6 @@ static inline unsigned gfx_div255(unsigned x)
 	x += 128;
 	return (x + (x >> 8)) >> 8;
 }
-
 
 /* c over d at alpha a (0..255), X byte 0: the reference pixel blend. */
 static inline uint32_t gfx_blend_px(uint32_t d, uint32_t c, unsigned a)

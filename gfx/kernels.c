@@ -96,28 +96,28 @@ static void blit_scalar(uint32_t *d, const uint32_t *src, int n, unsigned a)
 	}
 }
 
-static void wave_scalar(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1,
-			const uint8_t *a2, unsigned dist, const uint32_t table[8])
+static void wave_scalar(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1, const uint8_t *a2,
+                        unsigned dist, const uint32_t table[8])
 {
 	for (int i = 0; i < n; i++)
 		d[i] = table[(a0[i] > dist) | (a1[i] > dist) << 1 | (a2[i] > dist) << 2];
 }
 
 static void mask_scalar(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
-			uint32_t c, unsigned a)
+                        uint32_t c, unsigned a)
 {
 	for (int y = 0; y < h; y++)
 		blend_mask_scalar(d + y * ds, m + y * ms, w, c, a);
 }
 
 const struct gfx_kernels gfx_kernels_scalar = {
-	.name = "scalar",
-	.fill = fill_scalar,
-	.blend = blend_scalar,
-	.blend_mask = blend_mask_scalar,
-	.mask = mask_scalar,
-	.blit = blit_scalar,
-	.wave = wave_scalar,
+    .name = "scalar",
+    .fill = fill_scalar,
+    .blend = blend_scalar,
+    .blend_mask = blend_mask_scalar,
+    .mask = mask_scalar,
+    .blit = blit_scalar,
+    .wave = wave_scalar,
 };
 
 #if defined(__ARM_NEON)
@@ -188,10 +188,10 @@ static void blend_neon(uint32_t *d, int n, uint32_t c, unsigned a)
 
 /* Byte k of each pixel group: pixel j's alpha spread over its 4 bytes. */
 static const uint8_t spread[4][16] = {
-	{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3},
-	{4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7},
-	{8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11},
-	{12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15},
+    {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3},
+    {4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7},
+    {8, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 11},
+    {12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15},
 };
 
 /* Four pixels at d4 under the four coverage bytes of w (not all zero). */
@@ -206,13 +206,13 @@ static inline void blend4_neon(uint32_t *d4, uint32_t w, uint8x16_t cv, uint8x8_
 	k = vreinterpretq_u8_u32(vdupq_n_u32(w));
 	if (a < 255)
 		k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
-				div255_n(vmull_u8(vget_low_u8(k), ga)));
+		                div255_n(vmull_u8(vget_low_u8(k), ga)));
 	dv = vreinterpretq_u8_u32(vld1q_u32(d4));
 	vst1q_u32(d4, vreinterpretq_u32_u8(blend_v(dv, cv, vqtbl1q_u8(k, vld1q_u8(spread[0])))));
 }
 
 static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, const uint8_t *m,
-								  int n, uint32_t c, unsigned a)
+                                                                  int n, uint32_t c, unsigned a)
 {
 	uint8x16_t cv = vreinterpretq_u8_u32(vdupq_n_u32(c & 0xffffff));
 	uint8x8_t ga = vdup_n_u8((uint8_t)(a > 255 ? 255 : a));
@@ -223,7 +223,7 @@ static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, c
 
 		if (a < 255)
 			k = vcombine_u8(div255_n(vmull_u8(vget_low_u8(k), ga)),
-					div255_n(vmull_high_u8(k, vcombine_u8(ga, ga))));
+			                div255_n(vmull_high_u8(k, vcombine_u8(ga, ga))));
 		if (vmaxvq_u8(k) == 0)
 			continue;
 		if (vminvq_u8(k) == 255) {
@@ -269,7 +269,8 @@ static inline __attribute__((always_inline)) void blend_mask_neon(uint32_t *d, c
 
 static void blit_neon(uint32_t *d, const uint32_t *src, int n, unsigned a)
 {
-	static const uint8_t alpha_at[16] = {3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15};
+	static const uint8_t alpha_at[16] = {3,  3,  3,  3,  7,  7,  7,  7,
+	                                     11, 11, 11, 11, 15, 15, 15, 15};
 	uint8x16_t pick = vld1q_u8(alpha_at);
 	uint8x8_t ga = vdup_n_u8((uint8_t)(a > 255 ? 255 : a));
 	int i = 0;
@@ -281,7 +282,7 @@ static void blit_neon(uint32_t *d, const uint32_t *src, int n, unsigned a)
 
 		if (a < 255)
 			av = vcombine_u8(div255_n(vmull_u8(vget_low_u8(av), ga)),
-					 div255_n(vmull_high_u8(av, vcombine_u8(ga, ga))));
+			                 div255_n(vmull_high_u8(av, vcombine_u8(ga, ga))));
 		if (vmaxvq_u8(av) == 0)
 			continue;
 		dv = vreinterpretq_u8_u32(vld1q_u32(d + i));
@@ -291,10 +292,11 @@ static void blit_neon(uint32_t *d, const uint32_t *src, int n, unsigned a)
 }
 
 static void wave_neon(uint32_t *d, int n, const uint8_t *a0, const uint8_t *a1, const uint8_t *a2,
-		      unsigned dist, const uint32_t table[8])
+                      unsigned dist, const uint32_t table[8])
 {
 	static const uint8_t lane[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
-	uint8x16x2_t tab = {{vld1q_u8((const uint8_t *)table), vld1q_u8((const uint8_t *)table + 16)}};
+	uint8x16x2_t tab = {
+	    {vld1q_u8((const uint8_t *)table), vld1q_u8((const uint8_t *)table + 16)}};
 	uint8x16_t dv = vdupq_n_u8((uint8_t)(dist > 255 ? 255 : dist));
 	uint8x16_t lanes = vld1q_u8(lane);
 	int i = 0;
@@ -327,29 +329,32 @@ static void blend_mask_neon_row(uint32_t *d, const uint8_t *m, int n, uint32_t c
 
 /* A whole glyph in one call: the row loop inlined around the row kernel. */
 static void mask_neon(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
-		      uint32_t c, unsigned a)
+                      uint32_t c, unsigned a)
 {
 	for (int y = 0; y < h; y++)
 		blend_mask_neon(d + y * ds, m + y * ms, w, c, a);
 }
 
 const struct gfx_kernels gfx_kernels_simd = {
-	.name = "neon",
-	.fill = fill_neon,
-	.blend = blend_neon,
-	.blend_mask = blend_mask_neon_row,
-	.mask = mask_neon,
-	.blit = blit_neon,
-	.wave = wave_neon,
+    .name = "neon",
+    .fill = fill_neon,
+    .blend = blend_neon,
+    .blend_mask = blend_mask_neon_row,
+    .mask = mask_neon,
+    .blit = blit_neon,
+    .wave = wave_neon,
 };
 
 #elif defined(__SSE2__)
 
-/* div255 of eight 16-bit lanes: (x + 128 + ((x + 128) >> 8)) >> 8. */
+/*
+ * div255 of eight 16-bit lanes: ((x + 128) * 257) >> 16, which equals
+ * (t + (t >> 8)) >> 8 with t = x + 128 for every x <= 255 * 255 (write
+ * t = 256q + r: both are q + (r + q) / 256, the 257th part never carries).
+ */
 static inline __m128i div255_x(__m128i x)
 {
-	x = _mm_add_epi16(x, _mm_set1_epi16(128));
-	return _mm_srli_epi16(_mm_add_epi16(x, _mm_srli_epi16(x, 8)), 8);
+	return _mm_mulhi_epu16(_mm_add_epi16(x, _mm_set1_epi16(128)), _mm_set1_epi16(257));
 }
 
 /* c over d (4 pixels each) with per-byte alpha av; X bytes cleared. */
@@ -357,13 +362,15 @@ static inline __m128i blend_x(__m128i d, __m128i c, __m128i av)
 {
 	const __m128i z = _mm_setzero_si128(), ff = _mm_set1_epi16(255);
 	__m128i alo = _mm_unpacklo_epi8(av, z), ahi = _mm_unpackhi_epi8(av, z);
-	__m128i lo = _mm_add_epi16(_mm_mullo_epi16(_mm_unpacklo_epi8(c, z), alo),
-				   _mm_mullo_epi16(_mm_unpacklo_epi8(d, z), _mm_sub_epi16(ff, alo)));
-	__m128i hi = _mm_add_epi16(_mm_mullo_epi16(_mm_unpackhi_epi8(c, z), ahi),
-				   _mm_mullo_epi16(_mm_unpackhi_epi8(d, z), _mm_sub_epi16(ff, ahi)));
+	__m128i lo =
+	    _mm_add_epi16(_mm_mullo_epi16(_mm_unpacklo_epi8(c, z), alo),
+	                  _mm_mullo_epi16(_mm_unpacklo_epi8(d, z), _mm_sub_epi16(ff, alo)));
+	__m128i hi =
+	    _mm_add_epi16(_mm_mullo_epi16(_mm_unpackhi_epi8(c, z), ahi),
+	                  _mm_mullo_epi16(_mm_unpackhi_epi8(d, z), _mm_sub_epi16(ff, ahi)));
 
 	return _mm_and_si128(_mm_packus_epi16(div255_x(lo), div255_x(hi)),
-			     _mm_set1_epi32(0xffffff));
+	                     _mm_set1_epi32(0xffffff));
 }
 
 /* Per-byte div255(k * a) for 16 bytes. */
@@ -372,7 +379,7 @@ static inline __m128i scale_x(__m128i k, unsigned a)
 	const __m128i z = _mm_setzero_si128(), av = _mm_set1_epi16((short)a);
 
 	return _mm_packus_epi16(div255_x(_mm_mullo_epi16(_mm_unpacklo_epi8(k, z), av)),
-				div255_x(_mm_mullo_epi16(_mm_unpackhi_epi8(k, z), av)));
+	                        div255_x(_mm_mullo_epi16(_mm_unpackhi_epi8(k, z), av)));
 }
 
 static void fill_sse2(uint32_t *d, int n, uint32_t c)
@@ -441,7 +448,7 @@ static inline void blend4_sse2(uint32_t *d4, uint32_t w, __m128i cv, unsigned a)
 }
 
 static inline __attribute__((always_inline)) void blend_mask_sse2(uint32_t *d, const uint8_t *m,
-								  int n, uint32_t c, unsigned a)
+                                                                  int n, uint32_t c, unsigned a)
 {
 	__m128i cv = _mm_set1_epi32((int)(c & 0xffffff));
 	int i = 0;
@@ -523,20 +530,20 @@ static void blend_mask_sse2_row(uint32_t *d, const uint8_t *m, int n, uint32_t c
 
 /* A whole glyph in one call: the row loop inlined around the row kernel. */
 static void mask_sse2(uint32_t *d, ptrdiff_t ds, const uint8_t *m, ptrdiff_t ms, int w, int h,
-		      uint32_t c, unsigned a)
+                      uint32_t c, unsigned a)
 {
 	for (int y = 0; y < h; y++)
 		blend_mask_sse2(d + y * ds, m + y * ms, w, c, a);
 }
 
 const struct gfx_kernels gfx_kernels_simd = {
-	.name = "sse2",
-	.fill = fill_sse2,
-	.blend = blend_sse2,
-	.blend_mask = blend_mask_sse2_row,
-	.mask = mask_sse2,
-	.blit = blit_sse2,
-	.wave = wave_scalar,
+    .name = "sse2",
+    .fill = fill_sse2,
+    .blend = blend_sse2,
+    .blend_mask = blend_mask_sse2_row,
+    .mask = mask_sse2,
+    .blit = blit_sse2,
+    .wave = wave_scalar,
 };
 
 #endif

@@ -74,7 +74,8 @@ static float dist_inside(const struct shape *sh, float px, float py)
 
 		if (qx <= 0.0f || qy <= 0.0f) {
 			/* on a straight edge: distance to the nearer side */
-			float e = minf(minf(px - sh->x0, sh->x1 - px), minf(py - sh->y0, sh->y1 - py));
+			float e =
+			    minf(minf(px - sh->x0, sh->x1 - px), minf(py - sh->y0, sh->y1 - py));
 
 			return e;
 		}
@@ -110,7 +111,7 @@ static float dist_inside(const struct shape *sh, float px, float py)
 
 /* Draw a shape whose pixels all lie inside bx, by, bw, bh (drawing coordinates). */
 static void draw_shape(struct surface *s, const struct shape *sh, long long bx, long long by,
-		       long long bw, long long bh, uint32_t argb)
+                       long long bw, long long bh, uint32_t argb)
 {
 	uint8_t cov[CHUNK];
 	unsigned a = alpha_of(argb);
@@ -156,7 +157,7 @@ void gfx_round_rect(struct surface *s, int x, int y, int w, int h, int r, uint32
 	gfx_fill_rect_alpha(s, x, (int)((long long)y + r), w, h - 2 * r, argb);
 	gfx_fill_rect_alpha(s, (int)((long long)x + r), y, w - 2 * r, r, argb);
 	gfx_fill_rect_alpha(s, (int)((long long)x + r), (int)((long long)y + h - r), w - 2 * r, r,
-			    argb);
+	                    argb);
 	sh.kind = 0;
 	sh.x0 = (float)(long long)x;
 	sh.y0 = (float)(long long)y;
@@ -179,8 +180,7 @@ static long long floor_ll(float v)
 	return (long long)floorf(v);
 }
 
-void gfx_line(struct surface *s, float x0, float y0, float x1, float y1, float width,
-	      uint32_t argb)
+void gfx_line(struct surface *s, float x0, float y0, float x1, float y1, float width, uint32_t argb)
 {
 	struct shape sh = {0};
 	float hw = width * 0.5f;
@@ -198,11 +198,11 @@ void gfx_line(struct surface *s, float x0, float y0, float x1, float y1, float w
 	bx = floor_ll(fminf(x0, x1) - hw - 1.0f);
 	by = floor_ll(fminf(y0, y1) - hw - 1.0f);
 	draw_shape(s, &sh, bx, by, floor_ll(fmaxf(x0, x1) + hw + 2.0f) - bx,
-		   floor_ll(fmaxf(y0, y1) + hw + 2.0f) - by, argb);
+	           floor_ll(fmaxf(y0, y1) + hw + 2.0f) - by, argb);
 }
 
 static void ring(struct surface *s, float cx, float cy, float rin, float rout, float a0, float a1,
-		 uint32_t argb)
+                 uint32_t argb)
 {
 	const float rad = 3.14159265358979f / 180.0f;
 	struct shape sh = {0};
@@ -229,7 +229,7 @@ static void ring(struct surface *s, float cx, float cy, float rin, float rout, f
 }
 
 void gfx_arc(struct surface *s, float cx, float cy, float r, float width, float a0, float a1,
-	     uint32_t argb)
+             uint32_t argb)
 {
 	if (!(width > 0.0f))
 		return;
@@ -254,8 +254,7 @@ static uint32_t lerp(uint32_t a, uint32_t b, long long i, long long n)
 	return out;
 }
 
-void gfx_gradient_v(struct surface *s, int x, int y, int w, int h, uint32_t argb0,
-		    uint32_t argb1)
+void gfx_gradient_v(struct surface *s, int x, int y, int w, int h, uint32_t argb0, uint32_t argb1)
 {
 	int c[4];
 
@@ -269,8 +268,7 @@ void gfx_gradient_v(struct surface *s, int x, int y, int w, int h, uint32_t argb
 	}
 }
 
-void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb0,
-		    uint32_t argb1)
+void gfx_gradient_h(struct surface *s, int x, int y, int w, int h, uint32_t argb0, uint32_t argb1)
 {
 	uint32_t buf[CHUNK];
 	int c[4];
@@ -308,19 +306,19 @@ void gfx_blit(struct surface *s, int x, int y, const struct gfx_image *img, int 
 }
 
 void gfx_mask(struct surface *s, int x, int y, const uint8_t *mask, int w, int h, int mstride,
-	      uint32_t argb)
+              uint32_t argb)
 {
 	int c[4];
 
 	if (!mask || mstride < w || !alpha_of(argb) || !gfx_clip_local(s, x, y, w, h, c))
 		return;
 	gfx_k->mask(gfx_row(s, c[1]) + c[0], s->stride,
-		    mask + (c[1] - (long long)y) * mstride + (c[0] - (long long)x), mstride,
-		    c[2] - c[0], c[3] - c[1], argb, alpha_of(argb));
+	            mask + (c[1] - (long long)y) * mstride + (c[0] - (long long)x), mstride,
+	            c[2] - c[0], c[3] - c[1], argb, alpha_of(argb));
 }
 
 void gfx_waveform(struct surface *s, int x, int y, int w, int h, const uint8_t *const amp[3],
-		  const struct gfx_wave_style *style)
+                  const struct gfx_wave_style *style)
 {
 	uint32_t table[8];
 	int c[4];
@@ -343,6 +341,6 @@ void gfx_waveform(struct surface *s, int x, int y, int w, int h, const uint8_t *
 		size_t col0 = (size_t)(c[0] - (long long)x);
 
 		gfx_k->wave(gfx_row(s, py) + c[0], c[2] - c[0], amp[0] + col0, amp[1] + col0,
-			    amp[2] + col0, dist, table);
+		            amp[2] + col0, dist, table);
 	}
 }

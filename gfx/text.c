@@ -13,7 +13,7 @@
 
 /* Draw len bytes of text with the pen starting at pen (1/64 px). Return: the pen after it. */
 static long long run(struct surface *s, const struct face *f, long long pen, int baseline,
-		     uint32_t argb, const char *text, size_t len, uint32_t *prev)
+                     uint32_t argb, const char *text, size_t len, uint32_t *prev)
 {
 	const char *p = text, *end = text + len;
 	long long right = gfx_surface_ok(s) ? (long long)s->w * 64 : 0;
@@ -33,15 +33,15 @@ static long long run(struct surface *s, const struct face *f, long long pen, int
 			 * The zero padding of each row is drawn too: it changes no
 			 * pixel, and the rows then blend in whole groups of four.
 			 */
-			gfx_mask(s, (int)gx, (int)((long long)baseline - g->top), f->coverage + g->at,
-				 FACE_ROW(g->w), g->h, FACE_ROW(g->w), argb);
+			gfx_mask(s, (int)gx, (int)((long long)baseline - g->top),
+			         f->coverage + g->at, FACE_ROW(g->w), g->h, FACE_ROW(g->w), argb);
 		pen += g->advance;
 	}
 	return pen;
 }
 
 int gfx_text_run(struct surface *s, const struct face *f, int x, int baseline, uint32_t argb,
-		 const char *text)
+                 const char *text)
 {
 	uint32_t prev = 0;
 	long long end;
@@ -54,7 +54,7 @@ int gfx_text_run(struct surface *s, const struct face *f, int x, int baseline, u
 }
 
 int gfx_text_fit(struct surface *s, const struct face *f, int x, int baseline, int max_w,
-		 uint32_t argb, const char *text)
+                 uint32_t argb, const char *text)
 {
 	uint32_t prev = 0;
 	long long pen;

@@ -65,7 +65,8 @@ static void golden_check(const char *name, const uint32_t *px, int w, int h, int
 	}
 	f = fopen(path, "rb");
 	if (!f)
-		fail_msg("%s: cannot open the golden image (run from the top of the checkout)", path);
+		fail_msg("%s: cannot open the golden image (run from the top of the checkout)",
+		         path);
 	if (fscanf(f, "P6 %d %d %d", &gw, &gh, &maxv) != 3 || fgetc(f) != '\n' || maxv != 255 ||
 	    gw != w || gh != h || fread(rgb, 3, (size_t)w * h, f) != (size_t)w * h) {
 		fclose(f);
@@ -76,8 +77,8 @@ static void golden_check(const char *name, const uint32_t *px, int w, int h, int
 		for (int x = 0; x < w; x++) {
 			uint32_t p = px[y * stride + x];
 			const uint8_t *g = rgb + 3 * (y * w + x);
-			int d[3] = {abs((int)(p >> 16 & 0xff) - g[0]), abs((int)(p >> 8 & 0xff) - g[1]),
-				    abs((int)(p & 0xff) - g[2])};
+			int d[3] = {abs((int)(p >> 16 & 0xff) - g[0]),
+			            abs((int)(p >> 8 & 0xff) - g[1]), abs((int)(p & 0xff) - g[2])};
 
 			for (int k = 0; k < 3; k++) {
 				if (d[k] > worst)
@@ -93,9 +94,10 @@ static void golden_check(const char *name, const uint32_t *px, int w, int h, int
 	if (bad) {
 		snprintf(path, sizeof path, "%s/%s.actual.png", golden_out_dir, name);
 		png_write_xrgb(path, px, w, h, stride);
-		fail_msg("%s: %d pixels differ from the golden by more than %d (worst %d), first at "
-			 "(%d,%d); drawing saved as %s",
-			 name, bad, GOLDEN_TOL, worst, fx, fy, path);
+		fail_msg(
+		    "%s: %d pixels differ from the golden by more than %d (worst %d), first at "
+		    "(%d,%d); drawing saved as %s",
+		    name, bad, GOLDEN_TOL, worst, fx, fy, path);
 	}
 }
 

@@ -18,8 +18,8 @@
 #include "gfx_golden.h"
 
 static const struct face *const faces[] = {
-	&face_sans_13,	    &face_sans_16,	&face_sans_20,	    &face_sans_22,
-	&face_sans_28,	    &face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38,
+    &face_sans_13, &face_sans_16,      &face_sans_20,      &face_sans_22,
+    &face_sans_28, &face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38,
 };
 #define NFACES (int)(sizeof faces / sizeof faces[0])
 
@@ -79,14 +79,14 @@ static void test_utf8_decoding_is_safe(void **state)
 		const char *s;
 		uint32_t cp[6];
 	} cases[] = {
-		{"A\xc3\xa9", {'A', 0xe9, 0}},
-		{"\xc5\x81\xc3\xb3", {0x141, 0xf3, 0}},
-		{"\xe2\x80\xa6z", {0x2026, 'z', 0}},
-		{"\xf0\x9f\x98\x80", {0x1f600, 0}},
-		{"\xc3", {0xfffd, 0}},			 /* cut short at the end */
-		{"\xc0\xaf!", {0xfffd, 0xfffd, '!', 0}}, /* overlong */
-		{"\xed\xa0\x80", {0xfffd, 0xfffd, 0xfffd, 0}}, /* a surrogate */
-		{"\xff\x80", {0xfffd, 0xfffd, 0}},
+	    {"A\xc3\xa9", {'A', 0xe9, 0}},
+	    {"\xc5\x81\xc3\xb3", {0x141, 0xf3, 0}},
+	    {"\xe2\x80\xa6z", {0x2026, 'z', 0}},
+	    {"\xf0\x9f\x98\x80", {0x1f600, 0}},
+	    {"\xc3", {0xfffd, 0}},                         /* cut short at the end */
+	    {"\xc0\xaf!", {0xfffd, 0xfffd, '!', 0}},       /* overlong */
+	    {"\xed\xa0\x80", {0xfffd, 0xfffd, 0xfffd, 0}}, /* a surrogate */
+	    {"\xff\x80", {0xfffd, 0xfffd, 0}},
 	};
 
 	(void)state;
@@ -113,12 +113,12 @@ static void test_kerning_tightens_pairs(void **state)
 		assert_true(face_kern(fc, 'A', 'V') < 0);
 		assert_int_equal(face_kern(fc, 'H', 'H'), 0);
 		assert_int_equal(face_measure(fc, "AV", (size_t)-1),
-				 (int)((sum + face_kern(fc, 'A', 'V') + 32) >> 6));
+		                 (int)((sum + face_kern(fc, 'A', 'V') + 32) >> 6));
 		/* in whole pixels a kerned pair may round to the same width */
 		assert_true(face_measure(fc, "AV", (size_t)-1) <=
-			    face_measure(fc, "A", (size_t)-1) + face_measure(fc, "V", (size_t)-1));
+		            face_measure(fc, "A", (size_t)-1) + face_measure(fc, "V", (size_t)-1));
 		assert_true(face_measure(fc, "To", (size_t)-1) <=
-			    face_measure(fc, "T", (size_t)-1) + face_measure(fc, "o", (size_t)-1));
+		            face_measure(fc, "T", (size_t)-1) + face_measure(fc, "o", (size_t)-1));
 	}
 }
 
@@ -133,7 +133,8 @@ static void test_measure_agrees_with_drawing(void **state)
 			struct surface s = surf(600, 60, 0);
 			int w = face_measure(faces[f], texts[t], (size_t)-1), lo = 600, hi = -1;
 
-			assert_int_equal(gfx_text_run(&s, faces[f], 10, 45, 0xffffffff, texts[t]), w);
+			assert_int_equal(gfx_text_run(&s, faces[f], 10, 45, 0xffffffff, texts[t]),
+			                 w);
 			for (int y = 0; y < 60; y++)
 				for (int x = 0; x < 600; x++)
 					if (px[y * 600 + x]) {
@@ -142,8 +143,8 @@ static void test_measure_agrees_with_drawing(void **state)
 					}
 			assert_true(lo >= 10 && lo <= 10 + faces[f]->px / 4);
 			if (hi > 10 + w + 1 || hi < 10 + w - faces[f]->px / 3)
-				fail_msg("%s '%s': ink ends at %d, measured end %d", faces[f]->name, texts[t],
-					 hi, 10 + w);
+				fail_msg("%s '%s': ink ends at %d, measured end %d", faces[f]->name,
+				         texts[t], hi, 10 + w);
 		}
 }
 
@@ -209,13 +210,13 @@ static void test_text_matches_golden(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_latin_coverage_and_fallback),
-		cmocka_unit_test(test_fallback_box_is_drawn),
-		cmocka_unit_test(test_utf8_decoding_is_safe),
-		cmocka_unit_test(test_kerning_tightens_pairs),
-		cmocka_unit_test(test_measure_agrees_with_drawing),
-		cmocka_unit_test(test_fit_adds_an_ellipsis_that_fits),
-		cmocka_unit_test(test_text_matches_golden),
+	    cmocka_unit_test(test_latin_coverage_and_fallback),
+	    cmocka_unit_test(test_fallback_box_is_drawn),
+	    cmocka_unit_test(test_utf8_decoding_is_safe),
+	    cmocka_unit_test(test_kerning_tightens_pairs),
+	    cmocka_unit_test(test_measure_agrees_with_drawing),
+	    cmocka_unit_test(test_fit_adds_an_ellipsis_that_fits),
+	    cmocka_unit_test(test_text_matches_golden),
 	};
 
 	(void)argc;

@@ -35,9 +35,9 @@ static void test_marks_are_clipped_merged_and_covered(void **state)
 
 	(void)state;
 	damage_init(&d, 100, 50);
-	damage_add(&d, 10, 10, 0, 5);	     /* empty */
-	damage_add(&d, -30, -30, 20, 20);    /* off-screen */
-	damage_add(&d, 200, 10, 5, 5);	     /* off-screen */
+	damage_add(&d, 10, 10, 0, 5);     /* empty */
+	damage_add(&d, -30, -30, 20, 20); /* off-screen */
+	damage_add(&d, 200, 10, 5, 5);    /* off-screen */
 	assert_int_equal(d.n, 0);
 	damage_add(&d, -5, -5, 10, 10); /* clipped to 0,0 5x5 */
 	assert_int_equal(d.n, 1);
@@ -114,7 +114,7 @@ static void test_partial_copies_show_the_same_screen(void **state)
 	static uint32_t fb[40 * 30], buf[2][30 * 40], ref[30 * 40];
 	struct surface s = {fb, 40, 30, 40};
 	struct scanout so[2] = {{buf[0], 30, 40, 30 * 4, GFX_XRGB8888},
-				{buf[1], 30, 40, 30 * 4, GFX_XRGB8888}};
+	                        {buf[1], 30, 40, 30 * 4, GFX_XRGB8888}};
 	struct damage_bufs b;
 	unsigned seed = 99;
 	long long copied = 0;
@@ -194,7 +194,9 @@ static void test_display_presents_only_damage(void **state)
 			for (int x = 0; x < fb->w; x++) {
 				gfx_rotate_point(90, fb->w, fb->h, x, y, &sx, &sy);
 				if (scan->px[sy * scan->stride + sx] != fb->px[y * fb->stride + x])
-					fail_msg("screen differs from the surface at logical (%d,%d)", x, y);
+					fail_msg(
+					    "screen differs from the surface at logical (%d,%d)", x,
+					    y);
 			}
 	}
 	ds.ops->close(&ds, NULL);
@@ -204,10 +206,10 @@ static void test_display_presents_only_damage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_marks_are_clipped_merged_and_covered),
-		cmocka_unit_test(test_each_buffer_catches_up),
-		cmocka_unit_test(test_partial_copies_show_the_same_screen),
-		cmocka_unit_test(test_display_presents_only_damage),
+	    cmocka_unit_test(test_marks_are_clipped_merged_and_covered),
+	    cmocka_unit_test(test_each_buffer_catches_up),
+	    cmocka_unit_test(test_partial_copies_show_the_same_screen),
+	    cmocka_unit_test(test_display_presents_only_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

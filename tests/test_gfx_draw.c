@@ -53,7 +53,8 @@ static void assert_margin_intact(const struct surface *s)
 			int inside = x >= PAD && x < PAD + s->w && y >= PAD && y < PAD + s->h;
 
 			if (!inside && canvas[y * cw + x] != SENTINEL)
-				fail_msg("write outside the surface at canvas (%d,%d)", x - PAD, y - PAD);
+				fail_msg("write outside the surface at canvas (%d,%d)", x - PAD,
+				         y - PAD);
 		}
 }
 
@@ -74,8 +75,8 @@ static void make_wave(int w)
 }
 
 static const struct gfx_wave_style wave_style = {
-	.bg = 0x101418,
-	.band = {0xff1f5fbf, 0xc0e08020, 0x90ffffff},
+    .bg = 0x101418,
+    .band = {0xff1f5fbf, 0xc0e08020, 0x90ffffff},
 };
 
 static uint32_t image_px[24 * 20];
@@ -91,10 +92,23 @@ static void make_image(void)
 }
 
 /* Each primitive on its own, as goldens name them. */
-enum { P_FILL, P_RRECT, P_LINE, P_ARC, P_DISC, P_GRADV, P_GRADH, P_BLIT, P_MASK, P_WAVE, P_TEXT, NPRIM };
+enum {
+	P_FILL,
+	P_RRECT,
+	P_LINE,
+	P_ARC,
+	P_DISC,
+	P_GRADV,
+	P_GRADH,
+	P_BLIT,
+	P_MASK,
+	P_WAVE,
+	P_TEXT,
+	NPRIM
+};
 static const char *const prim_name[NPRIM] = {
-	"fill_alpha", "round_rect", "line", "arc", "disc", "gradient_v", "gradient_h",
-	"blit", "mask", "waveform", "text",
+    "fill_alpha", "round_rect", "line", "arc",      "disc", "gradient_v",
+    "gradient_h", "blit",       "mask", "waveform", "text",
 };
 
 static void draw_prim(struct surface *s, int p)
@@ -195,7 +209,9 @@ static void test_kernels_blend_to_nearest(void **state)
 				d[i] = bg;
 			k->blend(d, 7, c, a);
 			for (int sh = 0; sh < 24; sh += 8) {
-				double want = (((c >> sh) & 0xff) * a + ((bg >> sh) & 0xff) * (255.0 - a)) / 255.0;
+				double want =
+				    (((c >> sh) & 0xff) * a + ((bg >> sh) & 0xff) * (255.0 - a)) /
+				    255.0;
 
 				assert_true(fabs((double)((d[6] >> sh) & 0xff) - want) <= 0.5);
 			}
@@ -251,8 +267,11 @@ static void test_simd_kernels_match_scalar(void **state)
 				d1[i] = d2[i] = rnd() & 0xffffff;
 				src[i] = rnd();
 				/* runs of 0 and 255 coverage take the fast paths */
-				m[i] = (uint8_t)(i / 16 % 3 == 0 ? 0 : i / 16 % 3 == 1 ? 255 : rnd());
-				a0[i] = (uint8_t)rnd(), a1[i] = (uint8_t)rnd(), a2[i] = (uint8_t)rnd();
+				m[i] = (uint8_t)(i / 16 % 3 == 0   ? 0
+				                 : i / 16 % 3 == 1 ? 255
+				                                   : rnd());
+				a0[i] = (uint8_t)rnd(), a1[i] = (uint8_t)rnd(),
+				a2[i] = (uint8_t)rnd();
 			}
 			/* pixels keep X bytes of 0: fill takes an XRGB colour */
 			c->fill(d1 + off, len, col & 0xffffff);
@@ -275,7 +294,9 @@ static void test_simd_kernels_match_scalar(void **state)
 				for (int i = 0; i < 3 * 80; i++)
 					b1[i] = b2[i] = rnd() & 0xffffff;
 				for (int i = 0; i < 3 * 23; i++)
-					mk[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd());
+					mk[i] = (uint8_t)(i % 5 == 0   ? 0
+					                  : i % 5 == 1 ? 255
+					                               : rnd());
 				c->mask(b1 + off, 80, mk, 23, len, 3, col, a);
 				n->mask(b2 + off, 80, mk, 23, len, 3, col, a);
 				assert_memory_equal(b1, b2, sizeof b1);
@@ -306,7 +327,8 @@ static void test_simd_drawings_match_scalar(void **state)
 		draw_prim(&s, p);
 		gfx_use_kernels(NULL);
 		if (memcmp(keep, canvas, sizeof keep))
-			fail_msg("%s: %s and plain C drawings differ", prim_name[p], gfx_kernels_simd.name);
+			fail_msg("%s: %s and plain C drawings differ", prim_name[p],
+			         gfx_kernels_simd.name);
 	}
 }
 #else
@@ -364,10 +386,12 @@ static void test_edge_cases_write_nothing_outside(void **state)
 			gfx_blit(&s, x, y, &img, 200);
 			gfx_mask(&s, x, y, mask, 2, 2, 2, 0xffffffff);
 			gfx_waveform(&s, x, y, W, 30, a, &wave_style);
-			gfx_line(&s, (float)x, (float)y, (float)x + 30, (float)y + 7, 3, 0xffffffff);
+			gfx_line(&s, (float)x, (float)y, (float)x + 30, (float)y + 7, 3,
+			         0xffffffff);
 			gfx_arc(&s, (float)x, (float)y, 20, 4, 0, 270, 0xffffffff);
 			gfx_text_run(&s, &face_sans_20, x, y, 0xffffffff, "Edge é");
-			gfx_text_fit(&s, &face_sans_20, x, y, 40, 0xffffffff, "Edge cases all round");
+			gfx_text_fit(&s, &face_sans_20, x, y, 40, 0xffffffff,
+			             "Edge cases all round");
 		}
 	assert_margin_intact(&s);
 }
@@ -401,8 +425,10 @@ static void test_clip_rect_limits_every_primitive(void **state)
 				uint32_t want = in ? alone[(y - cy) * cw + x - cx] : 0x101010;
 
 				if (at(&s, x, y) != want)
-					fail_msg("%s: pixel (%d,%d) is %06x, not %06x (%s the clip)", prim_name[p],
-						 x, y, at(&s, x, y), want, in ? "inside" : "outside");
+					fail_msg(
+					    "%s: pixel (%d,%d) is %06x, not %06x (%s the clip)",
+					    prim_name[p], x, y, at(&s, x, y), want,
+					    in ? "inside" : "outside");
 			}
 	}
 }
@@ -452,8 +478,8 @@ static void test_present_rgb565_rotates_and_converts(void **state)
 			for (int x = 0; x < 5; x++) {
 				int ox, oy;
 				uint32_t p = src_px[y * 5 + x];
-				uint16_t want = (uint16_t)((p >> 19 & 0x1f) << 11 | (p >> 10 & 0x3f) << 5 |
-							   (p >> 3 & 0x1f));
+				uint16_t want = (uint16_t)((p >> 19 & 0x1f) << 11 |
+				                           (p >> 10 & 0x3f) << 5 | (p >> 3 & 0x1f));
 
 				gfx_rotate_point(rot, 5, 3, x, y, &ox, &oy);
 				assert_int_equal(out[oy * 7 + ox], want);
@@ -475,14 +501,14 @@ static void test_present_rgb565_rotates_and_converts(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_each_primitive_matches_its_golden),
-		cmocka_unit_test(test_kernels_blend_to_nearest),
-		cmocka_unit_test(test_simd_kernels_match_scalar),
-		cmocka_unit_test(test_simd_drawings_match_scalar),
-		cmocka_unit_test(test_edge_cases_write_nothing_outside),
-		cmocka_unit_test(test_clip_rect_limits_every_primitive),
-		cmocka_unit_test(test_waveform_spans_follow_amplitude),
-		cmocka_unit_test(test_present_rgb565_rotates_and_converts),
+	    cmocka_unit_test(test_each_primitive_matches_its_golden),
+	    cmocka_unit_test(test_kernels_blend_to_nearest),
+	    cmocka_unit_test(test_simd_kernels_match_scalar),
+	    cmocka_unit_test(test_simd_drawings_match_scalar),
+	    cmocka_unit_test(test_edge_cases_write_nothing_outside),
+	    cmocka_unit_test(test_clip_rect_limits_every_primitive),
+	    cmocka_unit_test(test_waveform_spans_follow_amplitude),
+	    cmocka_unit_test(test_present_rgb565_rotates_and_converts),
 	};
 
 	(void)argc;

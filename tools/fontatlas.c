@@ -26,7 +26,7 @@
 #define FACE_DIRECT 384 /* must match fonts/face.h */
 
 static const unsigned extra[] = {0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c,
-				 0x201d, 0x201e, 0x2022, 0x2026, 0x20ac};
+                                 0x201d, 0x201e, 0x2022, 0x2026, 0x20ac};
 
 /* Coverage rows are padded with zeros to a multiple of 4 bytes (fonts/face.h). */
 #define PAD4(w) (((w) + 3) & ~3)
@@ -136,8 +136,8 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 	printf("static const struct face_glyph %s_glyphs[%d] = {\n", name, ng);
 	total = 0;
 	for (int i = 0; i < ng; i++) {
-		printf("\t{%d, %d, %d, %d, %d, %ld}, /* U+%04X */\n", gl[i].left, gl[i].top, gl[i].w,
-		       gl[i].h, gl[i].advance, total, gl[i].cp);
+		printf("\t{%d, %d, %d, %d, %d, %ld}, /* U+%04X */\n", gl[i].left, gl[i].top,
+		       gl[i].w, gl[i].h, gl[i].advance, total, gl[i].cp);
 		total += (long)PAD4(gl[i].w) * gl[i].h;
 	}
 	printf("};\n");
@@ -168,7 +168,8 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 			for (int j = 1; j < ng; j++) {
 				FT_Vector k;
 
-				if (FT_Get_Kerning(face, gidx[i], gidx[j], FT_KERNING_UNFITTED, &k) ||
+				if (FT_Get_Kerning(face, gidx[i], gidx[j], FT_KERNING_UNFITTED,
+				                   &k) ||
 				    !k.x)
 					continue;
 				printf("\t{0x%08x, %ld},\n", gl[i].cp << 16 | gl[j].cp, (long)k.x);
@@ -192,19 +193,21 @@ static void emit_face(FT_Library lib, const char *name, const char *file, int px
 	printf("\n};\n");
 
 	printf("const struct face face_%s = {\n", name);
-	printf("\t.name = \"%s %d\",\n\t.px = %d,\n\t.ascent = %d,\n\t.descent = %d,\n", face->family_name,
-	       px, px, asc, desc);
+	printf("\t.name = \"%s %d\",\n\t.px = %d,\n\t.ascent = %d,\n\t.descent = %d,\n",
+	       face->family_name, px, px, asc, desc);
 	printf("\t.line = %d,\n", (int)((face->size->metrics.height + 63) >> 6));
-	printf("\t.direct = %s_direct,\n\t.nextra = %d,\n\t.extra_cp = %s_xcp,\n", name, nextra, name);
-	printf("\t.extra_glyph = %s_xg,\n\t.nglyphs = %d,\n\t.glyphs = %s_glyphs,\n", name, ng, name);
+	printf("\t.direct = %s_direct,\n\t.nextra = %d,\n\t.extra_cp = %s_xcp,\n", name, nextra,
+	       name);
+	printf("\t.extra_glyph = %s_xg,\n\t.nglyphs = %d,\n\t.glyphs = %s_glyphs,\n", name, ng,
+	       name);
 	printf("\t.coverage = %s_cov,\n\t.nkern = %ld,\n\t.kern = %s_kern,\n", name, nkern, name);
 	printf("\t.kern_first = %s_kfirst,\n};\n", name);
 	if (nkern > MAX_KERN) {
 		fprintf(stderr, "fontatlas: %s: more than %d kerning pairs\n", file, MAX_KERN);
 		exit(1);
 	}
-	fprintf(stderr, "fontatlas: %s: %d glyphs, %ld coverage bytes, %ld kerning pairs\n", name, ng,
-		total, nkern);
+	fprintf(stderr, "fontatlas: %s: %d glyphs, %ld coverage bytes, %ld kerning pairs\n", name,
+	        ng, total, nkern);
 
 	for (int i = 0; i < ng; i++)
 		free(gl[i].bits);
@@ -219,7 +222,8 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 4 || (argc - 1) % 3) {
-		fprintf(stderr, "usage: fontatlas NAME FONT.ttf PX [NAME FONT.ttf PX ...] > faces.c\n");
+		fprintf(stderr,
+		        "usage: fontatlas NAME FONT.ttf PX [NAME FONT.ttf PX ...] > faces.c\n");
 		return 2;
 	}
 	for (unsigned c = 32; c < FACE_DIRECT; c++)

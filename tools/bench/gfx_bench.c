@@ -41,18 +41,18 @@ static uint8_t overview[2][3][SW];
 static uint32_t art[64 * 64];
 
 static const char *const titles[] = {
-	"Ólafur Arnalds – Saman (Extended Version)",
-	"Kraftwerk – Tour de France Étape 1",
-	"Sigur Rós – Hoppípolla",
-	"Björk – Jóga (Howie B Main Mix)",
-	"Daft Punk – Veridis Quo",
-	"Aphex Twin – Xtal",
-	"Dvořák – Slavonic Dance No. 8 in G minor, Op. 46 (Łódź Philharmonic)",
-	"Café Tacvba – Eres",
+    "Ólafur Arnalds – Saman (Extended Version)",
+    "Kraftwerk – Tour de France Étape 1",
+    "Sigur Rós – Hoppípolla",
+    "Björk – Jóga (Howie B Main Mix)",
+    "Daft Punk – Veridis Quo",
+    "Aphex Twin – Xtal",
+    "Dvořák – Slavonic Dance No. 8 in G minor, Op. 46 (Łódź Philharmonic)",
+    "Café Tacvba – Eres",
 };
 static const char *const artists[] = {
-	"Ólafur Arnalds", "Kraftwerk", "Sigur Rós", "Björk", "Daft Punk", "Aphex Twin",
-	"Antonín Dvořák", "Café Tacvba",
+    "Ólafur Arnalds", "Kraftwerk",  "Sigur Rós",      "Björk",
+    "Daft Punk",      "Aphex Twin", "Antonín Dvořák", "Café Tacvba",
 };
 static const char *const buttons[] = {"CUE", "PLAY", "SYNC", "LOOP", "SLIP", "KEY"};
 
@@ -79,14 +79,14 @@ static void make_data(void)
 }
 
 static const struct gfx_wave_style wave_style = {
-	.bg = 0x0d1014,
-	.band = {0xff2060c0, 0xc0e08830, 0xa0f0f0f0},
+    .bg = 0x0d1014,
+    .band = {0xff2060c0, 0xc0e08830, 0xa0f0f0f0},
 };
 
 /* ---- ours ---- */
 
 static void ours_text_center(struct surface *s, const struct face *f, int x, int w, int base,
-			     uint32_t c, const char *t)
+                             uint32_t c, const char *t)
 {
 	gfx_text_run(s, f, x + (w - face_measure(f, t, (size_t)-1)) / 2, base, c, t);
 }
@@ -124,8 +124,10 @@ static void ours_deck(struct surface *s)
 		for (int i = 0; i < 6; i++) {
 			int bx = 32 + i * 130;
 
-			gfx_round_rect(s, bx, y + 298, 120, 60, 10, i == 1 ? 0xff2a8040 : 0xff2c323a);
-			ours_text_center(s, &face_sans_20, bx, 120, y + 335, 0xffffffff, buttons[i]);
+			gfx_round_rect(s, bx, y + 298, 120, 60, 10,
+			               i == 1 ? 0xff2a8040 : 0xff2c323a);
+			ours_text_center(s, &face_sans_20, bx, 120, y + 335, 0xffffffff,
+			                 buttons[i]);
 		}
 		for (int k = 0; k < 3; k++) {
 			float cx = 860.0f + (float)k * 90.0f, cy = (float)y + 328.0f;
@@ -134,7 +136,8 @@ static void ours_deck(struct surface *s)
 
 			gfx_arc(s, cx, cy, 24, 5, -135, 135, 0xff303842);
 			gfx_arc(s, cx, cy, 24, 5, -135, end, 0xff30a0ff);
-			gfx_line(s, cx, cy, cx + 18.0f * sinf(rad), cy - 18.0f * cosf(rad), 3, 0xffffffff);
+			gfx_line(s, cx, cy, cx + 18.0f * sinf(rad), cy - 18.0f * cosf(rad), 3,
+			         0xffffffff);
 		}
 		for (int m = 0; m < 2; m++) {
 			int mx = 1150 + m * 40;
@@ -185,10 +188,10 @@ static pixman_image_t *solid(uint32_t argb)
 {
 	unsigned a = argb >> 24;
 	pixman_color_t c = {
-		(uint16_t)((argb >> 16 & 0xff) * a / 255 * 257),
-		(uint16_t)((argb >> 8 & 0xff) * a / 255 * 257),
-		(uint16_t)((argb & 0xff) * a / 255 * 257),
-		(uint16_t)(a * 257),
+	    (uint16_t)((argb >> 16 & 0xff) * a / 255 * 257),
+	    (uint16_t)((argb >> 8 & 0xff) * a / 255 * 257),
+	    (uint16_t)((argb & 0xff) * a / 255 * 257),
+	    (uint16_t)(a * 257),
 	};
 
 	return pixman_image_create_solid_fill(&c);
@@ -218,7 +221,7 @@ static pixman_image_t *col(uint32_t argb)
 static void p_fill(int x, int y, int w, int h, uint32_t argb)
 {
 	pixman_image_composite32((argb >> 24) == 255 ? PIXMAN_OP_SRC : PIXMAN_OP_OVER, col(argb),
-				 NULL, pdst, 0, 0, 0, 0, x, y, w, h);
+	                         NULL, pdst, 0, 0, 0, 0, x, y, w, h);
 }
 
 static void p_gradient_v(int x, int y, int w, int h, uint32_t a, uint32_t b)
@@ -244,7 +247,7 @@ static void p_gradient_v(int x, int y, int w, int h, uint32_t a, uint32_t b)
 static pixman_trapezoid_t traps[MAX_TRAPS];
 
 static pixman_trapezoid_t trap(double top, double bot, double lx0, double lx1, double rx0,
-			       double rx1)
+                               double rx1)
 {
 	pixman_trapezoid_t t;
 
@@ -272,10 +275,12 @@ static void p_round_rect(int x, int y, int w, int h, int r, uint32_t argb)
 		double in1 = r - sqrt(fmax(0, r * r - (r - y1) * (r - y1)));
 
 		traps[n++] = trap(y + y0, y + y1, x + in0, x + in1, x + w - in0, x + w - in1);
-		traps[n++] = trap(y + h - y1, y + h - y0, x + in1, x + in0, x + w - in1, x + w - in0);
+		traps[n++] =
+		    trap(y + h - y1, y + h - y0, x + in1, x + in0, x + w - in1, x + w - in0);
 	}
 	traps[n++] = trap(y + r, y + h - r, x, x, x + w, x + w);
-	pixman_composite_trapezoids(PIXMAN_OP_OVER, col(argb), pdst, PIXMAN_a8, 0, 0, 0, 0, n, traps);
+	pixman_composite_trapezoids(PIXMAN_OP_OVER, col(argb), pdst, PIXMAN_a8, 0, 0, 0, 0, n,
+	                            traps);
 }
 
 static pixman_triangle_t tris[256];
@@ -287,8 +292,7 @@ static pixman_point_fixed_t pt(double x, double y)
 	return p;
 }
 
-static void p_arc(double cx, double cy, double r, double width, double a0, double a1,
-		  uint32_t argb)
+static void p_arc(double cx, double cy, double r, double width, double a0, double a1, uint32_t argb)
 {
 	int seg = 32, n = 0;
 	double ri = r - width / 2, ro = r + width / 2;
@@ -344,16 +348,17 @@ static void p_waveform(int x, int y, int w, int h, const uint8_t *const a[3])
 				continue;
 			if (c >> 24 == 255) {
 				boxes[n++] = (pixman_box32_t){x + i, y + h / 2 - half, x + i + 1,
-							      y + h / 2 + half};
+				                              y + h / 2 + half};
 			} else {
-				pixman_image_composite32(PIXMAN_OP_OVER, col(c), NULL, pdst, 0, 0, 0, 0,
-							 x + i, y + h / 2 - half, 1, 2 * half);
+				pixman_image_composite32(PIXMAN_OP_OVER, col(c), NULL, pdst, 0, 0,
+				                         0, 0, x + i, y + h / 2 - half, 1,
+				                         2 * half);
 			}
 		}
 		if (n) {
 			pixman_color_t pc = {(uint16_t)((c >> 16 & 0xff) * 257),
-					     (uint16_t)((c >> 8 & 0xff) * 257),
-					     (uint16_t)((c & 0xff) * 257), 0xffff};
+			                     (uint16_t)((c >> 8 & 0xff) * 257),
+			                     (uint16_t)((c & 0xff) * 257), 0xffff};
 
 			pixman_image_fill_boxes(PIXMAN_OP_SRC, pdst, &pc, n, boxes);
 		}
@@ -392,7 +397,7 @@ static int p_text(const struct face *f, int x, int base, int max_w, uint32_t arg
 		}
 	}
 	pixman_composite_glyphs_no_mask(PIXMAN_OP_OVER, col(argb), pdst, 0, 0, 0, 0, cache, ng,
-					glyphs);
+	                                glyphs);
 	return (int)((pen + 32) >> 6) - x;
 }
 
@@ -418,8 +423,8 @@ static pixman_image_t *art_img;
 
 static void pix_setup(void)
 {
-	const struct face *all[] = {&face_sans_16,	&face_sans_20,	    &face_sans_22,
-				    &face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38};
+	const struct face *all[] = {&face_sans_16,      &face_sans_20,      &face_sans_22,
+	                            &face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38};
 
 	pdst = pixman_image_create_bits(PIXMAN_x8r8g8b8, SW, SH, fb, SW * 4);
 	cache = pixman_glyph_cache_create();
@@ -449,8 +454,8 @@ static void pix_deck(void)
 		char bpm[16];
 
 		p_round_rect(16, y, 1248, 376, 12, 0xff1c2026);
-		pixman_image_composite32(PIXMAN_OP_OVER, art_img, NULL, pdst, 0, 0, 0, 0, 32, y + 14,
-					 64, 64);
+		pixman_image_composite32(PIXMAN_OP_OVER, art_img, NULL, pdst, 0, 0, 0, 0, 32,
+		                         y + 14, 64, 64);
 		p_text(&face_sans_bold_28, 108, y + 42, 860, 0xffeeeeee, titles[d * 3]);
 		p_text(&face_sans_20, 108, y + 72, 860, 0xff9aa4ae, artists[d * 3]);
 		snprintf(bpm, sizeof bpm, "%d.%02d", 124 + d, 37 * d);
@@ -464,15 +469,16 @@ static void pix_deck(void)
 			int tw = face_measure(&face_sans_20, buttons[i], (size_t)-1);
 
 			p_round_rect(bx, y + 298, 120, 60, 10, i == 1 ? 0xff2a8040 : 0xff2c323a);
-			p_text(&face_sans_20, bx + (120 - tw) / 2, y + 335, 0, 0xffffffff, buttons[i]);
+			p_text(&face_sans_20, bx + (120 - tw) / 2, y + 335, 0, 0xffffffff,
+			       buttons[i]);
 		}
 		for (int k = 0; k < 3; k++) {
 			double cx = 860 + k * 90, cy = y + 328, end = -135 + 90 * (k + 1);
 
 			p_arc(cx, cy, 24, 5, -135, 135, 0xff303842);
 			p_arc(cx, cy, 24, 5, -135, end, 0xff30a0ff);
-			p_line(cx, cy, cx + 18 * sin(end * M_PI / 180), cy - 18 * cos(end * M_PI / 180), 3,
-			       0xffffffff);
+			p_line(cx, cy, cx + 18 * sin(end * M_PI / 180),
+			       cy - 18 * cos(end * M_PI / 180), 3, 0xffffffff);
 		}
 		for (int m = 0; m < 2; m++) {
 			int mx = 1150 + m * 40;
@@ -612,19 +618,21 @@ int main(int argc, char **argv)
 			png_write_xrgb(path, fb, SW, SH, SW);
 			for (int i = 0; i < SW * SH; i++)
 				for (int sh = 0; sh < 24; sh += 8)
-					diff += abs((int)(fb[i] >> sh & 0xff) - (int)(ours_fb[i] >> sh & 0xff));
+					diff += abs((int)(fb[i] >> sh & 0xff) -
+					            (int)(ours_fb[i] >> sh & 0xff));
 			qsort(t_ours[k], (size_t)rounds, sizeof(double), cmp_d);
 			qsort(t_pix[k], (size_t)rounds, sizeof(double), cmp_d);
 			printf("%s_ours_us %.1f\n", scene_name[k], t_ours[k][rounds / 2]);
 			printf("%s_pixman_us %.1f\n", scene_name[k], t_pix[k][rounds / 2]);
-			printf("%s_ratio %.2f\n", scene_name[k], t_pix[k][rounds / 2] / t_ours[k][rounds / 2]);
+			printf("%s_ratio %.2f\n", scene_name[k],
+			       t_pix[k][rounds / 2] / t_ours[k][rounds / 2]);
 			printf("%s_mean_abs_diff %.2f\n", scene_name[k], diff / (SW * SH * 3.0));
 		}
 		printf("rounds %d\n", rounds);
 		return 0;
 	}
 #endif
-	fprintf(stderr,
-		"usage: gfx_bench time [ROUNDS [OUTDIR]] | gfx_bench count deck|wave|list N [pixman]\n");
+	fprintf(stderr, "usage: gfx_bench time [ROUNDS [OUTDIR]] | gfx_bench count deck|wave|list "
+	                "N [pixman]\n");
 	return 2;
 }
