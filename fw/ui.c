@@ -474,7 +474,9 @@ static void status(struct ui *u, struct surface *s, struct rect r)
 
 static const char *beats_label(double beats, char *buf, size_t size)
 {
-	if (beats >= 1)
+	if (!(beats > 0)) /* a loop set by hand on a track without a grid */
+		snprintf(buf, size, "LOOP");
+	else if (beats >= 1)
 		snprintf(buf, size, "%g", beats);
 	else
 		snprintf(buf, size, "1/%g", 1 / beats);
