@@ -25,7 +25,9 @@
 #include "pid1.h"
 #include "scan.h"
 #include "store.h"
+#include "screens.h"
 #include "testcard.h"
+#include "hal/thermal.h"
 #include "../hal/storage.h"
 
 /*
@@ -40,6 +42,8 @@ static struct engine_state engine_now;
 static int have_engine_now;
 /* The audio interface coming and going (fw/audiodev.h). */
 static struct audiodev audiodev;
+static struct thermal thermal;
+static struct ui_status status_bar;
 
 /*
  * The library (fw/library.h): its index, the scanner that fills it in
@@ -58,6 +62,53 @@ static int have_library, have_storage;
 #define APP_ARENA_RESERVE (4u << 20)
 
 static void on_signal(void *ctx, int fd, uint32_t events);
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The status bar's readings, once a second: the clock (UTC: the box
+ * keeps no time zone), the audio thread's load and xruns, the SoC's
+ * temperature, the library, and the one error a DJ must see.
+ */
+static void read_status(struct app *a)
+{
+	struct ui_status *s = &status_bar;
+	struct audio_report ar;
+	struct timespec ts;
+
+	/* by hand: gmtime_r() may load time zone data, allocating, on its first call */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(s->clock, sizeof s->clock, "%02d:%02d", (int)(ts.tv_sec / 3600 % 24),
+		 (int)(ts.tv_sec / 60 % 60));
+	s->temp_c = thermal_read(&thermal);
+	s->banner[0] = 0;
+	if (a->have_audio) {
+		audio_report(&a->audio, &ar);
+		s->load_pct = (float)ar.load_avg;
+		s->xruns = ar.xruns;
+		if (audiodev.state == AUDIODEV_ABSENT)
+			snprintf(s->banner, sizeof s->banner,
+				 "Audio device %s is away: decks keep their place, sound returns "
+				 "when it is back",
+				 a->board.audio.device);
+	}
+	if (!s->banner[0] && a->board_errs.count > 0)
+		snprintf(s->banner, sizeof s->banner, "Board profile: %d error%s, running on safe "
+			 "defaults: %.90s", a->board_errs.count, a->board_errs.count == 1 ? "" : "s",
+			 a->board_errs.msg[0]);
+	if (!s->banner[0] && a->displays.error[0])
+		snprintf(s->banner, sizeof s->banner, "Display: %.140s", a->displays.error);
+	if (have_library)
+		snprintf(s->storage, sizeof s->storage, "library: %d tracks", library.count);
+	else
+		snprintf(s->storage, sizeof s->storage, "no library");
+}
+
 static void on_tick(void *ctx, int fd, uint32_t events);
 static void on_flip(void *ctx, int index);
 static void on_touch(void *ctx, const struct touch_point *p);
@@ -365,6 +416,43 @@ static void open_audio(struct app *a)
 	a->have_audio = 1;
 }
 
+/*
+ * The DJ's screens on the displays, once there is an engine to play;
+ * without a layout that fits (or without an engine) the test card stays.
+ */
+static void open_screens(struct app *a)
+{
+	char msg[200];
+
+	thermal_open(&thermal, "/sys/class/thermal");
+	status_bar.temp_c = NAN;
+	if (!a->have_displays || !have_engine)
+		return;
+	if (screens_open(&a->displays, &a->board, &engine, msg, sizeof msg) != 0) {
+		log_warn("screens: %s; showing the test card", msg);
+		return;
+	}
+	/* A broken profile is the technician's to fix: the card lists every error. */
+	if (a->board_errs.count > 0)
+		screens_show_card(1);
+	if (have_test_tracks) {
+		struct ui_track t = {0};
+
+		/* where engine_test_tracks() left the mixer */
+		screens_control(W_FADER, 1, 0.0f);
+		screens_control(W_PHONES_CUE, 1, 1.0f);
+		screens_control(W_XFADER, -1, -1.0f);
+		screens_control(W_PHONES_BLEND, -1, 0.0f);
+		for (int d = 0; d < ENGINE_DECKS; d++) {
+			snprintf(t.title, sizeof t.title, "Test tone %d Hz",
+				 d == 0 ? AUDIO_TONE_A_HZ : AUDIO_TONE_B_HZ);
+			snprintf(t.artist, sizeof t.artist, "slipmat, %s",
+				 d == 0 ? "on the master" : "on the cue");
+			screens_track(d, &t, NULL);
+		}
+	}
+}
+
 int app_init(struct app *a, const char *board_path, int pid1)
 {
 	size_t arena_bytes;
@@ -404,6 +492,7 @@ int app_init(struct app *a, const char *board_path, int pid1)
 	open_touch(a);
 	open_engine(a);
 	open_audio(a);
+	open_screens(a);
 	if (ctl_open(&a->ctl, a->board.control, &a->arena, &a->loop, on_command, a) == 0)
 		a->have_ctl = 1;
 	err = open_tick(a);
@@ -573,6 +662,7 @@ static void draw(struct app *a, int i, char lines[][LOG_LINE_MAX], int nlines, i
 	for (int k = 0; k < nlines && k < 8; k++)
 		tc.lines[k] = lines[k];
 	testcard_draw(&d->fb, &tc);
+	display_damage(d, 0, 0, d->fb.w, d->fb.h); /* the card redraws it all */
 	a->displays.ops->present(&a->displays, i);
 }
 
@@ -600,6 +690,11 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		scan_step(&scan, APP_SCAN_BUDGET_NS);
 	if (!a->have_displays)
 		return;
+	if (a->ticks % APP_FPS == 1 || a->ticks == 1)
+		read_status(a);
+	screens_tick(&a->displays, have_engine_now ? &engine_now : NULL, &status_bar, now_ms());
+	if (screens_active() || a->ticks % 2) /* the test card: 30 frames a second */
+		return;
 	nlines = card_lines(a, lines, 8, &nerrors);
 	for (int i = 0; i < a->displays.count; i++)
 		if (!a->displays.d[i].flip_pending)
@@ -613,6 +708,7 @@ static void on_touch(void *ctx, const struct touch_point *p)
 
 	if (p->display < 0 || p->display >= BOARD_MAX_DISPLAYS)
 		return;
+	screens_touch(p, now_ms());
 	m = &a->mark[p->display];
 	if (p->kind == TOUCH_UP)
 		return;
@@ -745,6 +841,12 @@ static void status(struct app *a, struct ctl_reply *r)
 			   d->frames, d->flip_failures);
 	}
 
+	{
+		char sc[256];
+
+		screens_format(sc, sizeof sc);
+		ctl_printf(r, "screens: %s\n", sc);
+	}
 	ctl_printf(r, "touch devices: %d\n", a->have_touch ? a->touch.count : 0);
 	for (i = 0; a->have_touch && i < TOUCH_MAX_DEVICES; i++) {
 		const struct touch_device *t = &a->touch.dev[i];
@@ -981,6 +1083,18 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 
 	if (!strcmp(cmd, "status")) {
 		status(a, r);
+		return 0;
+	}
+	if (!strcmp(cmd, "testcard on") || !strcmp(cmd, "testcard off")) {
+		/* the card shows the touches made while it is up */
+		if (cmd[10] == 'n')
+			memset(a->mark, 0, sizeof a->mark);
+		screens_show_card(cmd[10] == 'n');
+		ctl_printf(r, "%s\n", screens_active() ? "DJ screens" : "test card");
+		return 0;
+	}
+	if (!strcmp(cmd, "screens")) {
+		screens_list(r);
 		return 0;
 	}
 	if (!strcmp(cmd, "ping")) {

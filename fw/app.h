@@ -33,7 +33,8 @@
 #include "../hal/touch.h"
 #include "../hal/uevent.h"
 
-#define APP_FPS 30
+/* The loop's tick: the screens' frame rate while anything moves (the test card draws every other). */
+#define APP_FPS 60
 
 struct app_mark {
 	int valid;

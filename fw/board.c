@@ -61,6 +61,7 @@ static const struct key keys[] = {
 	{ .sec = SEC_DISPLAY, .name = "connector", .kind = K_STR, D(connector) },
 	{ .sec = SEC_DISPLAY, .name = "mode", .kind = K_MODE },
 	{ .sec = SEC_DISPLAY, .name = "rotation", .kind = K_ROTATION, D(rotation) },
+	{ .sec = SEC_DISPLAY, .name = "width_mm", .kind = K_INT, D(width_mm), .min = 20, .max = 2000 },
 	{ .sec = SEC_TOUCH, .name = "match", .kind = K_MATCH },
 	{ .sec = SEC_TOUCH, .name = "display", .kind = K_INT, T(display), .min = 0, .max = BOARD_MAX_DISPLAYS - 1 },
 	{ .sec = SEC_TOUCH, .name = "swap_xy", .kind = K_BOOL, T(swap_xy) },
@@ -76,6 +77,7 @@ static const struct key keys[] = {
 	{ .sec = SEC_AUDIO, .name = "outputs", .kind = K_ENUM, B(audio.outputs), .names = outputs_names },
 	{ .sec = SEC_REALTIME, .name = "priority", .kind = K_INT, B(rt.priority), .min = 1, .max = 99 },
 	{ .sec = SEC_REALTIME, .name = "cpus", .kind = K_CPUS, B(rt.cpus) },
+	{ .sec = SEC_REALTIME, .name = "load_limit", .kind = K_INT, B(rt.load_limit), .min = 5, .max = 95 },
 	{ .sec = SEC_MEMORY, .name = "arena_mb", .kind = K_INT, B(memory.arena_mb), .min = 4, .max = 16384 },
 	{ .sec = SEC_MEMORY, .name = "deck_minutes", .kind = K_INT, B(memory.deck_minutes), .min = 1, .max = 120 },
 	{ .sec = SEC_MEMORY, .name = "library_tracks", .kind = K_INT, B(memory.library_tracks), .min = 100, .max = 1000000 },
@@ -130,6 +132,7 @@ void board_defaults(struct board *b)
 	b->audio.periods = 2;
 	b->audio.outputs = OUTPUTS_SPLIT_CUE;
 	b->rt.priority = 70;
+	b->rt.load_limit = 50;
 	b->memory.arena_mb = 64;
 	b->memory.deck_minutes = 20;
 	b->memory.library_tracks = 20000;

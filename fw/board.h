@@ -31,6 +31,7 @@ struct board_display {
 	int width, height;  /* scanout mode; 0 x 0 = the connector's preferred */
 	int refresh;	    /* Hz; 0 = any */
 	int rotation;	    /* degrees clockwise the panel is mounted: 0/90/180/270 */
+	int width_mm;	    /* the panel's active area across its mode's width; 0 = unknown */
 };
 
 struct board_touch {
@@ -56,6 +57,7 @@ struct board_audio {
 struct board_realtime {
 	int priority;	    /* SCHED_FIFO priority of the audio thread, 1..99 */
 	unsigned long cpus; /* bit n = CPU n may run the audio thread; 0 = any */
+	int load_limit;     /* percent of a period: above it the screens draw less often */
 };
 
 struct board_memory {

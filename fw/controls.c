@@ -197,6 +197,16 @@ int controls_hit(void *ctx, int display, int x, int y)
 	return layout_hit(c->lay, display, x, y);
 }
 
+void controls_set(struct controls *c, enum widget_kind kind, int deck, float value)
+{
+	int i = layout_find(c->lay, kind, deck, 0);
+
+	if (i >= 0) {
+		c->value[i] = clampf(value, lowest(kind), 1.0f);
+		dirty(c, i);
+	}
+}
+
 float controls_value(const struct controls *c, enum widget_kind kind, int deck)
 {
 	return value_of(c, kind, deck);
@@ -474,8 +484,15 @@ void controls_update(struct controls *c, const struct engine_state *st)
 		for (int h = 0; h < LAYOUT_HOTCUES; h++)
 			if (all || ((n->hotcues ^ o->hotcues) >> h & 1) || n->hotcue[h] != o->hotcue[h])
 				dirty_kind(c, W_HOTCUE, d, h);
-		if (all || n->loop_active != o->loop_active || n->loop_beats != o->loop_beats)
+		if (all || n->loop_active != o->loop_active || n->loop_beats != o->loop_beats) {
 			dirty_kind(c, W_BEATLOOP, d, 0);
+			dirty_kind(c, W_LOOP_OUT, d, 0);
+		}
+		/* a track came or went, or a grid: which buttons work changes */
+		if (n->loaded != o->loaded || (n->bpm > 0) != (o->bpm > 0))
+			for (int i = 0; i < c->lay->count; i++)
+				if (c->lay->w[i].deck == d)
+					dirty(c, i);
 		if (all || n->sync != o->sync || n->following != o->following)
 			dirty_kind(c, W_SYNC, d, 0);
 		if (all || n->pos != o->pos || n->ready != o->ready || n->loaded != o->loaded) {
@@ -483,8 +500,19 @@ void controls_update(struct controls *c, const struct engine_state *st)
 			dirty_kind(c, W_OVERVIEW, d, 0);
 			dirty_kind(c, W_INFO, d, 0);
 		}
-		dirty_kind(c, W_METER, d, 0);
+		if (all || memcmp(st->ch_peak[d], c->st.ch_peak[d], sizeof st->ch_peak[d]) ||
+		    memcmp(st->ch_rms[d], c->st.ch_rms[d], sizeof st->ch_rms[d]))
+			dirty_kind(c, W_METER, d, 0);
+		if (all || n->bend != o->bend) {
+			dirty_kind(c, W_NUDGE_DOWN, d, 0);
+			dirty_kind(c, W_NUDGE_UP, d, 0);
+		}
+		if (all || n->bpm != o->bpm || n->pitch != o->pitch)
+			dirty_kind(c, W_INFO, d, 0);
 	}
+	if (!c->have_state || st->sync_master != c->st.sync_master)
+		for (int d = 0; d < ENGINE_DECKS; d++)
+			dirty_kind(c, W_SYNC, d, 0);
 	c->st = *st;
 	c->have_state = 1;
 }

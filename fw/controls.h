@@ -97,6 +97,12 @@ void controls_tick(struct controls *c, long ms);
 /* The engine's newest state (the deck positions, hot cues, loops, sync). */
 void controls_update(struct controls *c, const struct engine_state *st);
 
+/*
+ * Say where a control already is (what the engine was set to elsewhere,
+ * e.g. the test tracks' mixer), without sending anything.
+ */
+void controls_set(struct controls *c, enum widget_kind kind, int deck, float value);
+
 /* The widget's value (0..1, or -1..1 for the crossfader and the pitch). */
 float controls_value(const struct controls *c, enum widget_kind kind, int deck);
 

@@ -30,15 +30,13 @@
 
 #include <stddef.h>
 
+#include "../gfx/damage.h" /* struct rect */
+
 #define LAYOUT_MIN_MM 9.0f
 #define LAYOUT_DECKS 2
 #define LAYOUT_DISPLAYS 2
 #define LAYOUT_HOTCUES 8
 #define LAYOUT_MAX_WIDGETS 128
-
-struct rect {
-	int x, y, w, h;
-};
 
 enum widget_kind {
 	W_STATUS,      /* time, audio load, temperature, xruns, storage */

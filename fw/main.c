@@ -9,6 +9,8 @@
  *   slipmat [--board PATH]         run the box (as init on the appliance)
  *   slipmat status [--socket PATH] print the running box's state
  *   slipmat library [VIEW | search TEXT | prepare BPM KEY TEXT] [--socket PATH]
+ *   slipmat testcard on|off        the test card instead of the DJ's screens
+ *   slipmat screens                every control and where it is
  *                                  the library's sources and tracks
  */
 #include <stdio.h>
@@ -33,6 +35,8 @@ static void usage(FILE *f)
 		   "       slipmat status [--socket PATH | --board PATH]\n"
 		   "       slipmat library [title|artist|bpm|added | search TEXT |\n"
 		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
+		   "       slipmat testcard on|off [--socket PATH]\n"
+		   "       slipmat screens [--socket PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -62,7 +66,7 @@ static int run_status(int argc, char **argv)
 			socket = argv[++i];
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
-		} else if (!strcmp(argv[1], "library") &&
+		} else if ((!strcmp(argv[1], "library") || !strcmp(argv[1], "testcard")) &&
 			   len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
 			len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s", argv[i]);
 		} else {
@@ -82,7 +86,8 @@ int main(int argc, char **argv)
 	const char *board = default_board();
 	int pid1 = pid1_is_init();
 
-	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library")))
+	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library") ||
+			 !strcmp(argv[1], "testcard") || !strcmp(argv[1], "screens")))
 		return run_status(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {

@@ -297,6 +297,26 @@ static int wavfix(const char *path)
 	return 0;
 }
 
+/* The pixel at (x, y) is colour (RRGGBB), each channel within tol. */
+static int check_pixel(const struct image *im, int x, int y, uint32_t colour, int tol)
+{
+	uint32_t p;
+	int worst = 0;
+
+	if (x < 0 || y < 0 || x >= im->w || y >= im->h) {
+		fprintf(stderr, "pixel %d,%d: outside the %dx%d screen\n", x, y, im->w, im->h);
+		return 1;
+	}
+	p = im->px[(long)y * im->w + x];
+	for (int sh = 0; sh < 24; sh += 8) {
+		int d = (int)(p >> sh & 0xff) - (int)(colour >> sh & 0xff);
+
+		worst = abs(d) > worst ? abs(d) : worst;
+	}
+	printf("pixel %d,%d: %06x (want %06x)\n", x, y, p & 0xffffff, colour);
+	return worst <= tol ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct image im = { 0 };
@@ -313,11 +333,17 @@ int main(int argc, char **argv)
 		return read_ppm(argv[2], &im) ? 2
 					      : check_text(&im, (uint32_t)strtoul(argv[3], NULL, 16),
 							   argv[4]);
+	if (argc == 7 && !strcmp(argv[1], "pixel"))
+		return read_ppm(argv[2], &im) ? 2
+					      : check_pixel(&im, atoi(argv[3]), atoi(argv[4]),
+							    (uint32_t)strtoul(argv[5], NULL, 16),
+							    atoi(argv[6]));
 	if (argc == 3 && !strcmp(argv[1], "wavfix"))
 		return wavfix(argv[2]);
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tone"))
 		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]), argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ [DBFS]\n"
-			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n");
+			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n"
+			"       | pixel PPM X Y RRGGBB TOL\n");
 	return 2;
 }

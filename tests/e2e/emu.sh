@@ -95,6 +95,30 @@ retry() {
 	"$@"
 }
 
+# 1b. The DJ's screens come up first: where each control sits comes from
+# `slipmat screens`; the decks play the test tracks, so deck A's play
+# button is lit. A tap on it pauses deck A (the button goes dark), a
+# second tap plays again. Then the technician's test card for the rest.
+ask() { # ask COMMAND UNTIL: type COMMAND on the console, the reply up to a line matching UNTIL
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" "$1" >/dev/null
+	$E wait -o "$off" "$log" "$2" 60 >/dev/null
+	tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //'
+}
+screens=$(ask 'slipmat screens' 'control master:')
+play=$(printf '%s\n' "$screens" | sed -n 's/^control play-a: display 0 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\)$/\1 \2 \3 \4/p')
+expect "$arch: the DJ's screens list deck A's play button" test -n "$play"
+set -- $play
+px=$(($1 + $3 / 2)) py=$(($2 + 2)) tx=$((($1 + $3 / 2) * 32767 / 1279)) ty=$((($2 + $4 / 2) * 32767 / 799))
+expect "$arch: deck A plays: its play button is lit green at $px,$py" retry 30 seen 0 pixel $px $py 22c55e 8
+$E tap "$run/qmp.sock" touch0 "$tx" "$ty" >/dev/null
+expect "$arch: a tap on it pauses deck A: the button goes dark" retry 20 seen 0 pixel $px $py 2a2e34 8
+$E tap "$run/qmp.sock" touch0 "$tx" "$ty" >/dev/null
+expect "$arch: a second tap plays again" retry 20 seen 0 pixel $px $py 22c55e 8
+seen 0 png "$out/dj-screen0.png" >/dev/null 2>&1
+seen 1 png "$out/dj-screen1.png" >/dev/null 2>&1
+ask 'slipmat testcard on' 'test card' >/dev/null
+
 # 2. Both heads show the test card, each with its own connector name.
 expect "$arch: head 0 shows the test card of Virtual-1" retry 30 seen 0 card Virtual-1
 expect "$arch: head 1 shows the test card of Virtual-2" retry 30 seen 1 card Virtual-2

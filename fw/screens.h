@@ -1,0 +1,66 @@
+/*
+ * screens: the DJ's screens on the box's displays. It ties the layout,
+ * the gesture tracker, the controls and the UI drawing (fw/layout.h,
+ * fw/gesture.h, fw/controls.h, fw/ui.h) to the displays, the touch
+ * points and the engine, and paces the drawing (fw/pacer.h).
+ *
+ * Each tick: the engine's newest state goes to the controls; whatever it
+ * made dirty is drawn when a frame is due; the drawn rectangles are
+ * marked on the displays, which copy only those to the scanout. A
+ * technician can put the test card up instead (`slipmat testcard on`);
+ * a panel too small for the layout shows the test card with the reason.
+ *
+ * One instance (the box has one set of screens); the loop thread only.
+ */
+#ifndef SLIPMAT_SCREENS_H
+#define SLIPMAT_SCREENS_H
+
+#include <stddef.h>
+
+#include "../hal/display.h"
+#include "../hal/touchdec.h"
+#include "board.h"
+#include "engine.h"
+#include "ui.h"
+
+struct ctl_reply;
+
+/*
+ * Lay the controls out on the displays ds has open (each panel's density
+ * from the profile's width_mm, else guessed from its mode).
+ * Return: 0; -ERANGE when the panels are too small (why in msg); the
+ * test card is then what the displays show.
+ */
+int screens_open(struct displays *ds, const struct board *b, struct engine *e, char *msg,
+                 size_t msize);
+
+/* Return: 1 when the DJ's screens are up (not the test card). */
+int screens_active(void);
+
+/* Show the test card (1) or the DJ's screens (0). */
+void screens_show_card(int on);
+
+/* A touch point (hal/touch.h), at ms on the monotonic clock. */
+void screens_touch(const struct touch_point *p, long ms);
+
+/* Deck d's track info and waveform summary (NULL: none). */
+void screens_track(int d, const struct ui_track *t, const struct ui_wave *w);
+
+/*
+ * The tick: the engine's state st (NULL: none new), the status bar's
+ * readings, the controls' timers; draw and present what changed when a
+ * frame is due.
+ */
+void screens_tick(struct displays *ds, const struct engine_state *st, const struct ui_status *s,
+                  long ms);
+
+/* Say where the controls already are (the test tracks' mixer). */
+void screens_control(enum widget_kind kind, int deck, float value);
+
+/* "DJ screens, 2 displays, 70 controls; frames ..., 60 fps" for status. */
+int screens_format(char *buf, size_t size);
+
+/* `slipmat screens`: every control with its display and rectangle. */
+void screens_list(struct ctl_reply *r);
+
+#endif
