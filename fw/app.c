@@ -5,6 +5,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "scan.h"
 #include "store.h"
 #include "screens.h"
+#include "tags.h"
 #include "testcard.h"
 #include "hal/thermal.h"
 #include "../hal/storage.h"
@@ -342,6 +344,25 @@ static int load_command(const char *arg, struct ctl_reply *r)
 	return 0;
 }
 
+/* The deck's info bar: the file's tags (its name when it has none) and the loader's note. */
+static void show_track(int deck, const char *path, const char *note)
+{
+	struct ui_track t = {0};
+	struct tags tg;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && tags_read(fd, path, &tg) == 0) {
+		snprintf(t.title, sizeof t.title, "%s", tg.title);
+		snprintf(t.artist, sizeof t.artist, "%s", tg.artist);
+		snprintf(t.key, sizeof t.key, "%s", tg.key);
+		t.bpm = tg.bpm;
+	}
+	if (fd >= 0)
+		close(fd);
+	snprintf(t.note, sizeof t.note, "%.120s", note);
+	screens_track(deck, &t, NULL);
+}
+
 /* Each tick: start a load once its deck has let go of its track. */
 static void load_tick(void)
 {
@@ -353,6 +374,7 @@ static void load_tick(void)
 			load_into = deck;
 			deck_op(deck, DECK_LOAD, &tracks[deck]);
 			load_arm(1);
+			show_track(deck, load_path, loader.msg);
 		}
 	}
 }

@@ -67,12 +67,14 @@ struct resample_bank;
  * A track in memory. The loop fills samples[0 .. 2 * ready) and publishes
  * ready (release) as decoding goes on; the audio thread reads ready
  * (acquire) and never reads beyond it (silence there). frames is the
- * track's length, fixed before the track is loaded.
+ * track's length, set before the track is loaded; the loader may correct
+ * it once, at the end, for a file whose header claimed another length,
+ * so it is atomic too.
  */
 struct track {
 	float *samples; /* interleaved stereo, at the engine's rate */
 	long capacity;  /* frames samples can hold */
-	long frames;    /* length of the track in it */
+	atomic_long frames; /* length of the track in it */
 	atomic_long ready;
 };
 
