@@ -894,14 +894,14 @@ static void status(struct app *a, struct ctl_reply *r)
 					      : "split cue: master left, cue right";
 
 		audio_report(&a->audio, &ar);
-		if (ar.rate > 0) {
+		if (ar.rate > 0 && audiodev.state != AUDIODEV_ABSENT) {
 			ctl_printf(r, "audio device: %s \"%s\"\n", ar.device, ar.card);
 			ctl_printf(r, "audio format: %s, %d Hz, %d channels (%s)\n", ar.format,
 				   ar.rate, ar.channels, routing);
 			ctl_printf(r, "audio period: %d frames x %d (%.2f ms)\n", ar.period,
 				   ar.periods, 1000.0 * ar.period / ar.rate);
 		} else {
-			/* Not open (unplugged, or refused): say what the profile asks for. */
+			/* Away (unplugged, or refused): say what the profile asks for. */
 			ctl_printf(r, "audio device: %s (not open)\n", ba->device);
 			ctl_printf(r, "audio format: none while not open; the profile asks for %s, "
 				      "%d Hz, %d channels (%s)\n",
@@ -1126,8 +1126,26 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help, load A|B PATH, library [title|artist|bpm|added], "
+		ctl_printf(r, "commands: status, ping, help, load A|B PATH, play A|B, pause A|B, library [title|artist|bpm|added], "
 			      "library search TEXT, library prepare BPM KEY TEXT\n");
+		return 0;
+	}
+	if ((!strncmp(cmd, "play ", 5) || !strncmp(cmd, "pause ", 6)) && have_engine) {
+		const char *d = cmd + (cmd[1] == 'l' ? 5 : 6);
+		int deck = (*d == 'A' || *d == 'a') ? 0 : (*d == 'B' || *d == 'b') ? 1 : -1;
+		struct engine_cmd c = {.op = ENGINE_DECK, .deck = deck};
+
+		if (deck < 0 || d[1]) {
+			ctl_printf(r, "usage: play A|B, pause A|B");
+			return -1;
+		}
+		c.d.op = DECK_PLAY;
+		c.d.a = cmd[1] == 'l';
+		if (engine_command(&engine, &c) < 0) {
+			ctl_printf(r, "deck %c: the engine's command ring is full", 'A' + deck);
+			return -1;
+		}
+		ctl_printf(r, "deck %c: %s\n", 'A' + deck, c.d.a ? "play" : "pause");
 		return 0;
 	}
 	if (!strncmp(cmd, "load ", 5))

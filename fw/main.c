@@ -11,6 +11,7 @@
  *   slipmat library [VIEW | search TEXT | prepare BPM KEY TEXT] [--socket PATH]
  *   slipmat testcard on|off        the test card instead of the DJ's screens
  *   slipmat screens                every control and where it is
+ *   slipmat load A|B PATH          a track file onto a deck; play A|B, pause A|B
  *                                  the library's sources and tracks
  */
 #include <stdio.h>
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
 		   "       slipmat testcard on|off [--socket PATH]\n"
 		   "       slipmat screens [--socket PATH]\n"
+		   "       slipmat load A|B PATH, play A|B, pause A|B [--socket PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -66,7 +68,7 @@ static int run_status(int argc, char **argv)
 			socket = argv[++i];
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
-		} else if ((!strcmp(argv[1], "library") || !strcmp(argv[1], "testcard")) &&
+		} else if (strcmp(argv[1], "status") && strcmp(argv[1], "screens") &&
 			   len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
 			len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s", argv[i]);
 		} else {
@@ -87,7 +89,9 @@ int main(int argc, char **argv)
 	int pid1 = pid1_is_init();
 
 	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library") ||
-			 !strcmp(argv[1], "testcard") || !strcmp(argv[1], "screens")))
+			 !strcmp(argv[1], "testcard") || !strcmp(argv[1], "screens") ||
+			 !strcmp(argv[1], "load") || !strcmp(argv[1], "play") ||
+			 !strcmp(argv[1], "pause")))
 		return run_status(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {

@@ -297,6 +297,36 @@ static int wavfix(const char *path)
 	return 0;
 }
 
+/* Write seconds of a sine of hz at dbfs, 16-bit stereo at 48 kHz: a track for a stick. */
+static int make_wav(const char *path, double seconds, double hz, double dbfs)
+{
+	FILE *f = fopen(path, "wb");
+	uint32_t n = (uint32_t)(seconds * 48000), bytes = n * 4;
+	unsigned char h[44] = "RIFF....WAVEfmt ";
+	double amp = 32767.0 * pow(10, dbfs / 20);
+
+	if (!f) {
+		perror(path);
+		return 2;
+	}
+	put32(h + 4, 36 + bytes);
+	put32(h + 16, 16);
+	h[20] = 1, h[21] = 0, h[22] = 2, h[23] = 0;
+	put32(h + 24, 48000);
+	put32(h + 28, 48000 * 4);
+	h[32] = 4, h[33] = 0, h[34] = 16, h[35] = 0;
+	memcpy(h + 36, "data", 4);
+	put32(h + 40, bytes);
+	fwrite(h, 1, 44, f);
+	for (uint32_t i = 0; i < n; i++) {
+		int16_t v = (int16_t)lrint(amp * sin(2 * M_PI * hz * i / 48000.0));
+		unsigned char b[4] = {(unsigned char)v, (unsigned char)((uint16_t)v >> 8),
+				      (unsigned char)v, (unsigned char)((uint16_t)v >> 8)};
+		fwrite(b, 1, 4, f);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
 /* The pixel at (x, y) is colour (RRGGBB), each channel within tol. */
 static int check_pixel(const struct image *im, int x, int y, uint32_t colour, int tol)
 {
@@ -340,10 +370,12 @@ int main(int argc, char **argv)
 							    atoi(argv[6]));
 	if (argc == 3 && !strcmp(argv[1], "wavfix"))
 		return wavfix(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "mkwav"))
+		return make_wav(argv[2], atof(argv[3]), atof(argv[4]), atof(argv[5]));
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tone"))
 		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]), argc == 6 ? argv[5] : NULL);
 	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ [DBFS]\n"
 			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n"
-			"       | pixel PPM X Y RRGGBB TOL\n");
+			"       | pixel PPM X Y RRGGBB TOL | mkwav WAV SECONDS HZ DBFS\n");
 	return 2;
 }

@@ -33,16 +33,18 @@ make_stick() {
 	wav "$dir/Crates/Techno/Gamma Ray.wav" 1
 	wav "$dir/Delta Dawn.wav" 1
 	echo "not a track" >"$dir/Crates/readme.txt"
-	stick_tracks=3
+	# a track that sounds: 40 s of 997 Hz at -6 dBFS, to play off the stick
+	"$check" mkwav "$dir/Tone.wav" 40 997 -6 || return 1
+	stick_tracks=4
 	music=$root/../shared/testdata/music/Kevin_MacLeod_-_Newer_Wave.mp3
 	if [ -r "$music" ]; then
 		cp "$music" "$dir/Crates/House/"
-		stick_tracks=4
+		stick_tracks=5
 	else
 		echo "# ../shared/testdata/music absent: the stick holds generated WAV files only"
 	fi
 	mkfs.vfat -C -n SLIPMAT "$img" 16384 >/dev/null &&
-		MTOOLS_SKIP_CHECK=1 mcopy -s -i "$img" "$dir/Crates" "$dir/Delta Dawn.wav" ::/
+		MTOOLS_SKIP_CHECK=1 mcopy -s -i "$img" "$dir/Crates" "$dir/Delta Dawn.wav" "$dir/Tone.wav" ::/
 }
 
 # library_now [ARGS]: `slipmat library ARGS` on the console; output in $library.
@@ -99,8 +101,25 @@ stick_test() {
 	expect "$arch: a tempo and key saved on the stick" \
 		lib_has '^saved Gamma Ray: 128.0 bpm, key 8A, on usb sda (/run/slipmat/usb/sda/.slipmat)'
 	library_now bpm
-	expect "$arch: the bpm view puts the prepared track first" \
-		lib_has '^  1\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
+	# tempo order: the shared MP3's tag says 110 bpm, so it comes first when it is there
+	pos=$((stick_tracks - 3))
+	expect "$arch: the bpm view puts the prepared track among those with a tempo, at $pos" \
+		lib_has "^  $pos\\. Gamma Ray \\[128.0 bpm, 8A\\] (usb sda: Crates/Techno/Gamma Ray.wav)"
+
+	# One of its tracks on deck A, decoded into the deck's memory, playing.
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'slipmat load A /run/slipmat/usb/sda/Tone.wav' >/dev/null
+	logged "$arch: a track of the stick's loads onto deck A" "$off" 'Tone.wav: 40.0 s in'
+	$E serial "$run/serial.sock" 'slipmat play A' >/dev/null
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'sleep 1; slipmat status' >/dev/null
+	$E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
+	status=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
+	printf '%s\n' "$status" | grep -E '^(deck A|meters)' | sed 's/^/    /'
+	expect "$arch: deck A plays the stick's 40 s track" \
+		sh -c 'printf "%s\n" "$1" | grep -q "^deck A: playing, [0-9.]* of 40.000 s (40.000 decoded)"' - "$status"
+	expect "$arch: and it sounds: deck A's meter reads its -6 dBFS" \
+		sh -c 'printf "%s\n" "$1" | grep -q "^meters (peak/rms dBFS): A -[56]\.[0-9]/"' - "$status"
 
 	# Pulled while deck A plays its track from memory.
 	off=$(wc -c <"$log")
@@ -115,8 +134,10 @@ stick_test() {
 	$E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
 	status=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
 	printf '%s\n' "$status" | grep -E '^(deck A|allocations)' | sed 's/^/    /'
-	expect "$arch: the box runs on after the pull: deck A still plays" \
-		sh -c 'printf "%s\n" "$1" | grep -q "^deck A: playing"' - "$status"
+	expect "$arch: the box runs on after the pull: deck A still plays the stick's track" \
+		sh -c 'printf "%s\n" "$1" | grep -q "^deck A: playing, [0-9.]* of 40.000 s (40.000 decoded)"' - "$status"
+	expect "$arch: and it still sounds at -6 dBFS" \
+		sh -c 'printf "%s\n" "$1" | grep -q "^meters (peak/rms dBFS): A -[56]\.[0-9]/"' - "$status"
 	expect "$arch: nothing allocated after init through the stick's coming and going" \
 		sh -c 'printf "%s\n" "$1" | grep -q "allocations: .*, 0 after init"' - "$status"
 
@@ -129,7 +150,7 @@ stick_test() {
 		lib_has '^  1\. Alpha Groove (usb sda: Crates/House/Alpha Groove.wav)'
 	library_now bpm
 	expect "$arch: the stick brought its preparation back: Gamma Ray at 128 bpm, 8A" \
-		lib_has '^  1\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
+		lib_has '^  [0-9]*\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
 	expect "$arch: the record is on the stick's image, in its .slipmat folder" \
 		sh -c 'MTOOLS_SKIP_CHECK=1 mdir -b -i "$1" ::/.slipmat | grep -q "\.trk$"' - "$img"
 	other_sticks
