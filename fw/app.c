@@ -344,6 +344,146 @@ static int load_command(const char *arg, struct ctl_reply *r)
 	return 0;
 }
 
+/*
+ * A DJ's preparation kept with the track: a deck's track from a library
+ * source gets its saved cue point and hot cues back when it loads, and
+ * what the DJ changes is saved on the track's own device
+ * (fw/store.h), PREP_SAVE_MS after the last change, so a burst of hot
+ * cues is one save. Saving mounts a stick read-write for the save only.
+ */
+#define PREP_SAVE_MS 2000
+
+static struct prep {
+	int src;			/* library source of the deck's track; -1: none */
+	char rel[STORE_PATH_MAX];	/* its path under the source's root */
+	double cue, hotcue[DECK_HOTCUES]; /* frames, as last saved or restored */
+	unsigned hotcues;
+	long changed;			/* ms of a change not saved yet; 0: none */
+} prep[ENGINE_DECKS] = {{.src = -1}, {.src = -1}};
+
+/* The library source whose root holds path, and path under it; -1 for none. */
+static int source_of(const char *path, const char **rel)
+{
+	for (int i = 0; have_library && i < LIBRARY_MAX_SOURCES; i++) {
+		const struct library_source *src = &library.source[i];
+		size_t n = strlen(src->root);
+
+		if (src->state == LIBRARY_FREE || !n)
+			continue;
+		while (n > 1 && src->root[n - 1] == '/')
+			n--;
+		if (!strncmp(path, src->root, n) && path[n] == '/') {
+			*rel = path + n + 1;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void prep_cmd(int deck, enum deck_op op, int index, double a, double b)
+{
+	struct engine_cmd c = {.op = ENGINE_DECK, .deck = deck};
+
+	c.d.op = op;
+	c.d.index = index;
+	c.d.a = a;
+	c.d.b = b;
+	if (engine_command(&engine, &c) < 0)
+		log_warn("deck %c: the engine's command ring is full", 'A' + deck);
+}
+
+/* After DECK_LOAD: the saved cue point and hot cues of path, when it has some. */
+static void prep_restore(int deck, const char *path)
+{
+	static struct store_record rec;
+	struct prep *p = &prep[deck];
+	const char *rel = NULL;
+	char why[STORE_WHY_MAX];
+
+	memset(p, 0, sizeof *p);
+	p->src = source_of(path, &rel);
+	if (p->src < 0)
+		return;
+	snprintf(p->rel, sizeof p->rel, "%s", rel);
+	if (store_load(library.source[p->src].root, p->rel, &rec, why, sizeof why) != 0)
+		return;
+	p->cue = rec.cue * engine.rate;
+	prep_cmd(deck, DECK_CUE_POINT, 0, p->cue, 0);
+	for (int i = 0; i < DECK_HOTCUES && i < STORE_HOTCUES; i++)
+		if (rec.hotcues >> i & 1) {
+			p->hotcue[i] = rec.hotcue[i] * engine.rate;
+			p->hotcues |= 1u << i;
+			prep_cmd(deck, DECK_HOTCUE_SET, i, p->hotcue[i], 1);
+		}
+	log_info("deck %c: %s: cue point and %d hot cue%s from %s", 'A' + deck, p->rel,
+		 __builtin_popcount(p->hotcues), __builtin_popcount(p->hotcues) == 1 ? "" : "s",
+		 library.source[p->src].name);
+}
+
+static int prep_differs(const struct prep *p, const struct deck_state *d)
+{
+	if (p->hotcues != d->hotcues || p->cue != d->cue)
+		return 1;
+	for (int i = 0; i < DECK_HOTCUES; i++)
+		if ((p->hotcues >> i & 1) && p->hotcue[i] != d->hotcue[i])
+			return 1;
+	return 0;
+}
+
+static void prep_save(int deck)
+{
+	static struct store_record rec;
+	struct prep *p = &prep[deck];
+	const struct library_source *src = &library.source[p->src];
+	struct storage_dev *dev = NULL;
+	int err;
+
+	if (store_load(src->root, p->rel, &rec, NULL, 0) != 0) {
+		memset(&rec, 0, sizeof rec);
+		snprintf(rec.path, sizeof rec.path, "%s", p->rel);
+	}
+	rec.cue = p->cue / engine.rate;
+	rec.hotcues = p->hotcues;
+	for (int i = 0; i < STORE_HOTCUES && i < DECK_HOTCUES; i++)
+		rec.hotcue[i] = p->hotcues >> i & 1 ? p->hotcue[i] / engine.rate : 0;
+	if (src->kind == LIBRARY_USB && have_storage)
+		dev = storage_find(&storage, src->root);
+	err = dev ? storage_writable(&storage, dev, 1) : 0;
+	if (err == 0)
+		err = store_save(src->root, &rec);
+	if (dev && storage_writable(&storage, dev, 0) && err == 0)
+		err = -EROFS;
+	if (err)
+		log_error("deck %c: %s: hot cues not saved on %s: %s", 'A' + deck, p->rel, src->name,
+			  strerror(-err));
+	else
+		log_info("deck %c: %s: cue point and %d hot cue%s saved on %s", 'A' + deck, p->rel,
+			 __builtin_popcount(p->hotcues), __builtin_popcount(p->hotcues) == 1 ? "" : "s",
+			 src->name);
+}
+
+/* Each tick: note what changed on the decks' tracks; save once they are still. */
+static void prep_tick(long ms)
+{
+	for (int d = 0; d < ENGINE_DECKS && have_engine_now; d++) {
+		struct prep *p = &prep[d];
+		const struct deck_state *s = &engine_now.deck[d];
+
+		if (p->src < 0 || !s->loaded || s->track != &tracks[d] ||
+		    library.source[p->src].state == LIBRARY_FREE)
+			continue;
+		if (prep_differs(p, s)) {
+			p->cue = s->cue;
+			p->hotcues = s->hotcues;
+			memcpy(p->hotcue, s->hotcue, sizeof p->hotcue);
+			p->changed = ms;
+		} else if (p->changed && ms - p->changed >= PREP_SAVE_MS) {
+			p->changed = 0;
+			prep_save(d);
+		}
+	}
+}
+
 /* The deck's info bar: the file's tags (its name when it has none) and the loader's note. */
 static void show_track(int deck, const char *path, const char *note)
 {
@@ -373,6 +513,7 @@ static void load_tick(void)
 		if (load_start(&loader, &tracks[deck], load_path) == 0) {
 			load_into = deck;
 			deck_op(deck, DECK_LOAD, &tracks[deck]);
+			prep_restore(deck, load_path);
 			load_arm(1);
 			show_track(deck, load_path, loader.msg);
 		}
@@ -704,6 +845,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		have_engine_now = 1;
 	if (have_loader)
 		load_tick();
+	if (have_library)
+		prep_tick(now_ms());
 	/* Once a second: a dead audio thread is logged (and shown) once, and
 	 * a missing device tried again. */
 	if (a->have_audio && a->ticks % APP_FPS == 0)
@@ -789,8 +932,15 @@ static void status_deck(struct ctl_reply *r, int i, const struct deck_state *d, 
 		snprintf(loop, sizeof loop, "%.3f-%.3f s", d->loop_in / rate, d->loop_out / rate);
 	if (d->bpm > 0)
 		snprintf(bpm, sizeof bpm, "%.2f", d->bpm);
+	char cues[64] = "none";
+	int n = 0;
+
+	for (int h = 0; h < DECK_HOTCUES; h++)
+		if (d->hotcues >> h & 1)
+			n += snprintf(cues + n, sizeof cues - (size_t)n, "%s%d@%.3f", n ? " " : "", h + 1,
+				      d->hotcue[h] / rate);
 	ctl_printf(r, "deck %c: %s, %.3f of %.3f s (%.3f decoded), speed %.4f, pitch %+.2f %% of "
-		      "%.0f %%, bpm %s, loop %s, sync %s%s, slip %s, quantise %s\n",
+		      "%.0f %%, bpm %s, loop %s, sync %s%s, slip %s, quantise %s, hot cues %s\n",
 		   'A' + i,
 		   !d->loaded	    ? "empty"
 		   : d->scrubbing  ? "scrubbing"
@@ -799,7 +949,7 @@ static void status_deck(struct ctl_reply *r, int i, const struct deck_state *d, 
 				   : "paused",
 		   d->pos / rate, d->frames / rate, d->ready / rate, d->step, d->pitch, d->range, bpm,
 		   loop, d->sync ? "on" : "off", d->following ? " (following)" : "",
-		   d->slip ? "on" : "off", d->quantise ? "on" : "off");
+		   d->slip ? "on" : "off", d->quantise ? "on" : "off", cues);
 }
 
 /* The engine's lines of status: decks, mixer, meters. */
@@ -1126,8 +1276,23 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help, load A|B PATH, play A|B, pause A|B, library [title|artist|bpm|added], "
+		ctl_printf(r, "commands: status, ping, help, load A|B PATH, play A|B, pause A|B, hotcue A|B N, library [title|artist|bpm|added], "
 			      "library search TEXT, library prepare BPM KEY TEXT\n");
+		return 0;
+	}
+	if (!strncmp(cmd, "hotcue ", 7) && have_engine && have_engine_now) {
+		/* a hot cue pad pressed: jump to it when set, else set it here */
+		int deck = (cmd[7] == 'A' || cmd[7] == 'a') ? 0 : (cmd[7] == 'B' || cmd[7] == 'b') ? 1 : -1;
+		int n = cmd[8] == ' ' ? atoi(cmd + 9) : 0;
+
+		if (deck < 0 || n < 1 || n > DECK_HOTCUES) {
+			ctl_printf(r, "usage: hotcue A|B 1..%d", DECK_HOTCUES);
+			return -1;
+		}
+		prep_cmd(deck, engine_now.deck[deck].hotcues >> (n - 1) & 1 ? DECK_HOTCUE_JUMP
+									 : DECK_HOTCUE_SET,
+			 n - 1, 0, 0);
+		ctl_printf(r, "deck %c: hot cue %d\n", 'A' + deck, n);
 		return 0;
 	}
 	if ((!strncmp(cmd, "play ", 5) || !strncmp(cmd, "pause ", 6)) && have_engine) {

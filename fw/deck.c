@@ -354,10 +354,14 @@ static void apply(struct deck *d, const struct deck_cmd *c, int j)
 			cue(d, c->a != 0);
 		break;
 	case DECK_HOTCUE_SET:
-		if (d->track && i >= 0 && i < DECK_HOTCUES) {
-			d->hotcue[i] = snap(d, d->pos);
+		if (d->track && i >= 0 && i < DECK_HOTCUES && (c->b == 0 || isfinite(c->a))) {
+			d->hotcue[i] = c->b != 0 ? c->a : snap(d, d->pos);
 			d->hotcues |= 1u << i;
 		}
+		break;
+	case DECK_CUE_POINT:
+		if (d->track && isfinite(c->a) && c->a >= 0)
+			d->cue = c->a;
 		break;
 	case DECK_HOTCUE_JUMP:
 		if (d->track && i >= 0 && i < DECK_HOTCUES && (d->hotcues & (1u << i))) {

@@ -91,7 +91,7 @@ enum deck_op {
 	DECK_PLAY,   /* a: 1 play, 0 pause */
 	DECK_PLAY_TOGGLE,
 	DECK_CUE,           /* a: 1 pressed, 0 released */
-	DECK_HOTCUE_SET,    /* index 0..7 */
+	DECK_HOTCUE_SET,    /* index 0..7; b != 0: at frame a exactly (restoring a saved one) */
 	DECK_HOTCUE_JUMP,   /* index; an unset hot cue is ignored */
 	DECK_HOTCUE_DELETE, /* index */
 	DECK_LOOP_IN,       /* mark the in point */
@@ -110,6 +110,7 @@ enum deck_op {
 	DECK_SLIP,     /* a: on/off */
 	DECK_QUANTISE, /* a: on/off */
 	DECK_SYNC,     /* a: on/off (the engine picks the leader) */
+	DECK_CUE_POINT, /* a: the cue point's frame (restoring a saved one) */
 };
 
 struct deck_cmd {

@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
 		   "       slipmat testcard on|off [--socket PATH]\n"
 		   "       slipmat screens [--socket PATH]\n"
-		   "       slipmat load A|B PATH, play A|B, pause A|B [--socket PATH]\n"
+		   "       slipmat load A|B PATH, play A|B, pause A|B, hotcue A|B N [--socket PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library") ||
 			 !strcmp(argv[1], "testcard") || !strcmp(argv[1], "screens") ||
 			 !strcmp(argv[1], "load") || !strcmp(argv[1], "play") ||
-			 !strcmp(argv[1], "pause")))
+			 !strcmp(argv[1], "pause") || !strcmp(argv[1], "hotcue")))
 		return run_status(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {

@@ -301,6 +301,37 @@ static void test_cue_like_a_cdj(void **state_)
  * of that period: frame 76 still plays on from before, frame 77 is the
  * hot cue's own frame. At +3 % too (the interpolated position).
  */
+/* A saved preparation comes back exactly: hot cues and the cue point at their frames, unsnapped. */
+static void test_saved_cues_come_back(void **state_)
+{
+	const int rate = 48000;
+	struct deck_cmd c;
+	struct deck d;
+
+	(void)state_;
+	load(&d, rate, &probe, NULL);
+	seek(&d, 500);
+	c = cmd_i(DECK_HOTCUE_SET, 0, 5);
+	c.a = 23456.5;
+	c.b = 1;
+	send(&d, c);
+	send(&d, cmd(DECK_CUE_POINT, 0, 777.25));
+	assert_true(state(&d).hotcues == 1u << 5);
+	assert_true(state(&d).hotcue[5] == 23456.5);
+	assert_true(state(&d).cue == 777.25);
+	assert_true(state(&d).pos == 500); /* restoring moves nothing */
+	/* nonsense is refused */
+	c.a = NAN;
+	c.index = 6;
+	send(&d, c);
+	send(&d, cmd(DECK_CUE_POINT, 0, -1));
+	assert_true(state(&d).hotcues == 1u << 5);
+	assert_true(state(&d).cue == 777.25);
+	/* and the jump lands there */
+	send(&d, cmd_i(DECK_HOTCUE_JUMP, 0, 5));
+	assert_true(state(&d).pos == 23456.5);
+}
+
 static void test_hotcue_lands_on_the_frame(void **state_)
 {
 	const int rate = 48000, p = 256;
@@ -931,6 +962,7 @@ int main(void)
 	    cmocka_unit_test(test_play_fade_in_is_smooth),
 	    cmocka_unit_test(test_cue_like_a_cdj),
 	    cmocka_unit_test(test_hotcue_lands_on_the_frame),
+	    cmocka_unit_test(test_saved_cues_come_back),
 	    cmocka_unit_test(test_hotcue_quantised),
 	    cmocka_unit_test(test_beat_loops),
 	    cmocka_unit_test(test_manual_loop),

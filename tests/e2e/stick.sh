@@ -121,6 +121,17 @@ stick_test() {
 	expect "$arch: and it sounds: deck A's meter reads its -6 dBFS" \
 		sh -c 'printf "%s\n" "$1" | grep -q "^meters (peak/rms dBFS): A -[56]\.[0-9]/"' - "$status"
 
+	# A hot cue set on it is saved on the stick, by itself.
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'slipmat hotcue A 2' >/dev/null
+	logged "$arch: a hot cue set on the stick's track is saved on the stick" "$off" \
+		'deck A: Tone.wav: cue point and 1 hot cue saved on usb sda'
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'slipmat status' >/dev/null
+	$E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
+	cue2=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed -n 's/^deck A: .*hot cues \(2@[0-9.]*\)$/\1/p' | head -1)
+	echo "    deck A: hot cue $cue2 (number@seconds)"
+
 	# Pulled while deck A plays its track from memory.
 	off=$(wc -c <"$log")
 	$E qmp "$run/qmp.sock" '{"execute":"device_del","arguments":{"id":"stick0"}}' >/dev/null
@@ -153,6 +164,18 @@ stick_test() {
 		lib_has '^  [0-9]*\. Gamma Ray \[128.0 bpm, 8A\] (usb sda: Crates/Techno/Gamma Ray.wav)'
 	expect "$arch: the record is on the stick's image, in its .slipmat folder" \
 		sh -c 'MTOOLS_SKIP_CHECK=1 mdir -b -i "$1" ::/.slipmat | grep -q "\.trk$"' - "$img"
+	# The same track on deck B: its hot cue comes back from the stick.
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'slipmat load B /run/slipmat/usb/sda/Tone.wav' >/dev/null
+	logged "$arch: loading the track again brings its hot cue back from the stick" "$off" \
+		'deck B: Tone.wav: cue point and 1 hot cue from usb sda'
+	off=$(wc -c <"$log")
+	$E serial "$run/serial.sock" 'sleep 1; slipmat status' >/dev/null
+	$E wait -o "$off" "$log" 'allocations:' 60 >/dev/null
+	status=$(tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //')
+	printf '%s\n' "$status" | grep -E '^deck B' | sed 's/^/    /'
+	expect "$arch: deck B has hot cue $cue2, where it was set on deck A" \
+		sh -c 'test -n "$2" && printf "%s\n" "$1" | grep -q "^deck B: .*hot cues $2\$"' - "$status" "$cue2"
 	other_sticks
 }
 
