@@ -430,12 +430,30 @@ static int prep_differs(const struct prep *p, const struct deck_state *d)
 	return 0;
 }
 
+/*
+ * Save rec under src's root: a stick is mounted read-write for the save
+ * only. Return: 0, or -errno.
+ */
+static int save_record(const struct library_source *src, const struct store_record *rec)
+{
+	struct storage_dev *dev = NULL;
+	int err;
+
+	if (src->kind == LIBRARY_USB && have_storage)
+		dev = storage_find(&storage, src->root);
+	err = dev ? storage_writable(&storage, dev, 1) : 0;
+	if (err == 0)
+		err = store_save(src->root, rec);
+	if (dev && storage_writable(&storage, dev, 0) && err == 0)
+		err = -EROFS;
+	return err;
+}
+
 static void prep_save(int deck)
 {
 	static struct store_record rec;
 	struct prep *p = &prep[deck];
 	const struct library_source *src = &library.source[p->src];
-	struct storage_dev *dev = NULL;
 	int err;
 
 	if (store_load(src->root, p->rel, &rec, NULL, 0) != 0) {
@@ -446,13 +464,7 @@ static void prep_save(int deck)
 	rec.hotcues = p->hotcues;
 	for (int i = 0; i < STORE_HOTCUES && i < DECK_HOTCUES; i++)
 		rec.hotcue[i] = p->hotcues >> i & 1 ? p->hotcue[i] / engine.rate : 0;
-	if (src->kind == LIBRARY_USB && have_storage)
-		dev = storage_find(&storage, src->root);
-	err = dev ? storage_writable(&storage, dev, 1) : 0;
-	if (err == 0)
-		err = store_save(src->root, &rec);
-	if (dev && storage_writable(&storage, dev, 0) && err == 0)
-		err = -EROFS;
+	err = save_record(src, &rec);
 	if (err)
 		log_error("deck %c: %s: hot cues not saved on %s: %s", 'A' + deck, p->rel, src->name,
 			  strerror(-err));
@@ -1146,7 +1158,6 @@ static int library_prepare(const char *args, struct ctl_reply *r)
 {
 	static struct store_record rec;
 	char key[8], why[STORE_WHY_MAX];
-	struct storage_dev *dev = NULL;
 	const struct library_track *t;
 	const struct library_source *src;
 	uint32_t slot;
@@ -1172,13 +1183,7 @@ static int library_prepare(const char *args, struct ctl_reply *r)
 	}
 	rec.bpm = bpm;
 	snprintf(rec.key, sizeof rec.key, "%s", key);
-	if (src->kind == LIBRARY_USB && have_storage)
-		dev = storage_find(&storage, src->root);
-	err = dev ? storage_writable(&storage, dev, 1) : 0;
-	if (err == 0)
-		err = store_save(src->root, &rec);
-	if (dev && storage_writable(&storage, dev, 0) && err == 0)
-		err = -EROFS;
+	err = save_record(src, &rec);
 	if (err) {
 		ctl_printf(r, "library prepare: saving on %s: %s", src->name, strerror(-err));
 		return -1;
