@@ -46,7 +46,9 @@ endif
 
 CFLAGS := -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
-LIBS := $(PKG_LIBS) -lpthread -lm
+# Ed25519 and SHA-512 for signed releases: libsodium, linked statically.
+SODIUM_LIBS := -l:libsodium.a
+LIBS := $(PKG_LIBS) $(SODIUM_LIBS) -lpthread -lm
 
 SRCS := $(wildcard fw/*.c hal/*.c dsp/*.c gfx/*.c fonts/*.c)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
