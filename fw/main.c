@@ -8,6 +8,11 @@
  *
  *   slipmat [--board PATH]         run the box (as init on the appliance)
  *   slipmat status [--socket PATH] print the running box's state
+ *   slipmat update PATH|confirm|status [--socket PATH]
+ *                                  offer, install, inspect a release
+ *
+ * Roles: as PID 1, slipmat supervises (fw/supervise.h) and runs the box
+ * as a child, the same binary or a newer one, in the "player" role.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,8 @@
 #include "ctl.h"
 #include "log.h"
 #include "pid1.h"
+#include "supervise.h"
+#include "update.h"
 
 #define SLIPMAT_VERSION "0.1.0"
 
@@ -29,6 +36,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: slipmat [--board PATH]\n"
 		   "       slipmat status [--socket PATH | --board PATH]\n"
+		   "       slipmat update PATH | confirm | status [--socket PATH | --board PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -40,40 +48,55 @@ static const char *default_board(void)
 	return env && *env ? env : BOARD_DEFAULT_PATH;
 }
 
-/* The box's control socket: --socket, else the profile's, else the default. */
+/*
+ * The box's control socket: --socket, else the profile's, else the default.
+ * "status", or "update ARG" (ARG: a release's path, confirm, status).
+ */
 static int run_status(int argc, char **argv)
 {
 	static struct board b;
 	static struct board_errors errs;
-	const char *socket = NULL, *board = default_board();
+	const char *socket = NULL, *board = default_board(), *arg = NULL;
+	char cmd[CTL_LINE_MAX];
+	int update = !strcmp(argv[1], "update");
 
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
 			socket = argv[++i];
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
+		} else if (update && !arg) {
+			arg = argv[i];
 		} else {
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (update && !arg) {
+		usage(stderr);
+		return 2;
+	}
 	if (!socket) {
 		board_load(&b, board, &errs); /* on errors b holds the defaults */
 		socket = b.control;
 	}
-	return ctl_request(socket, "status", STDOUT_FILENO, 3000) == 0 ? 0 : 1;
+	snprintf(cmd, sizeof cmd, update ? "update %s" : "status", arg);
+	/* Verifying and copying a release takes a while on a slow stick. */
+	return ctl_request(socket, cmd, STDOUT_FILENO, update ? 120000 : 3000) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-	const char *board = default_board();
-	int pid1 = pid1_is_init();
+	const char *board = default_board(), *board_arg = NULL;
+	int pid1 = pid1_is_init(), player = 0;
 
-	if (argc > 1 && !strcmp(argv[1], "status"))
+	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "update")))
 		return run_status(argc, argv);
-	for (int i = 1; i < argc; i++) {
+	if (argc > 1 && !strcmp(argv[1], "player"))
+		player = 1;
+	for (int i = 1 + player; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {
-			board = argv[++i];
+			board = board_arg = argv[++i];
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("slipmat %s\n", SLIPMAT_VERSION);
 			return 0;
@@ -87,17 +110,20 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (pid1)
+	if (pid1) {
+		/* PID 1 runs the box as a child it can restart (fw/supervise.h). */
 		pid1_setup();
-	log_info("slipmat %s starting%s", SLIPMAT_VERSION, pid1 ? " as init" : "");
-	int err = app_init(&app, board, pid1);
+		log_info("slipmat %s starting as init", SLIPMAT_VERSION);
+		supervise_main("/proc/self/exe", board_arg, SLIPMAT_VERSION);
+	}
+	supervise_player_init(SLIPMAT_VERSION);
+	log_info("slipmat %s starting%s", SLIPMAT_VERSION,
+		 supervise_player_linked() ? " as the player" : "");
+	int err = app_init(&app, board, 0);
 	if (err == 0)
 		app_run(&app);
 	app_clear(&app);
-	if (pid1) {
-		/* Init may not exit; what went wrong is on the console. */
-		log_error("the box could not start; waiting (see the messages above)");
-		pid1_idle();
-	}
+	if (supervise_player_restart())
+		return UPDATE_EXIT_RESTART;
 	return err ? 1 : 0;
 }
