@@ -23,15 +23,15 @@ int ed25519_init(void);
 
 /* Return: 0 when sig is a valid signature of msg under pk, else -1. */
 int ed25519_verify(const uint8_t sig[ED25519_SIG], const void *msg, size_t len,
-		   const uint8_t pk[ED25519_PUBLIC]);
+                   const uint8_t pk[ED25519_PUBLIC]);
 
 /* Sign msg with sk (ED25519_SECRET bytes). */
 void ed25519_sign(uint8_t sig[ED25519_SIG], const void *msg, size_t len,
-		  const uint8_t sk[ED25519_SECRET]);
+                  const uint8_t sk[ED25519_SECRET]);
 
 /* Derive the key pair of a 32-byte seed (RFC 8032's private key). */
 void ed25519_keypair(uint8_t pk[ED25519_PUBLIC], uint8_t sk[ED25519_SECRET],
-		     const uint8_t seed[ED25519_SEED]);
+                     const uint8_t seed[ED25519_SEED]);
 
 /* Fill buf with len bytes from the kernel's random source. */
 void ed25519_random(void *buf, size_t len);

@@ -63,7 +63,7 @@ static void start(struct supervise *s)
 	s->pid = fork();
 	if (s->pid == 0) {
 		sigset_t none;
-		const char *argv[5] = { path, "player", NULL, NULL, NULL };
+		const char *argv[5] = {path, "player", NULL, NULL, NULL};
 
 		if (s->board) {
 			argv[2] = "--board";
@@ -104,7 +104,8 @@ static void on_line(struct supervise *s, char *line)
 			if (update_trial_good(s->u) == 0)
 				s->slot = UPDATE_CURRENT;
 			else
-				log_error("supervise: cannot make the trial current: %s", s->u->error);
+				log_error("supervise: cannot make the trial current: %s",
+				          s->u->error);
 		}
 		s->quick_deaths = 0;
 	} else if (!strncmp(line, "state ", 6)) {
@@ -118,7 +119,14 @@ static void read_player(struct supervise *s)
 		ssize_t n = read(s->fd, s->inbuf + s->inlen, sizeof s->inbuf - 1 - s->inlen);
 		char *nl;
 
-		if (n <= 0)
+		if (n == 0) {
+			/* The player closed its end (or died): poll it no more; a
+			 * live player that went quiet is caught by the silence check. */
+			close(s->fd);
+			s->fd = -1;
+			return;
+		}
+		if (n < 0)
 			return;
 		s->inlen += (size_t)n;
 		s->inbuf[s->inlen] = '\0';
@@ -139,8 +147,10 @@ static void ended(struct supervise *s, int status)
 	long ran = now_ms() - s->started_ms;
 	int restart = WIFEXITED(status) && WEXITSTATUS(status) == UPDATE_EXIT_RESTART;
 
-	read_player(s); /* its last words (a "good" just before dying counts) */
-	close(s->fd);
+	if (s->fd >= 0)
+		read_player(s); /* its last words (a "good" just before dying counts) */
+	if (s->fd >= 0)
+		close(s->fd);
 	s->fd = -1;
 	s->pid = -1;
 	if (restart) {
@@ -152,10 +162,10 @@ static void ended(struct supervise *s, int status)
 	s->deaths++;
 	if (WIFSIGNALED(status))
 		log_error("supervise: the %s firmware died of signal %d after %ld ms",
-			  update_slot_name(s->slot), WTERMSIG(status), ran);
+		          update_slot_name(s->slot), WTERMSIG(status), ran);
 	else
 		log_error("supervise: the %s firmware exited with status %d after %ld ms",
-			  update_slot_name(s->slot), WEXITSTATUS(status), ran);
+		          update_slot_name(s->slot), WEXITSTATUS(status), ran);
 	if (s->slot == UPDATE_TRIAL && !s->good) {
 		/* Counted already; update_choose() sets it aside when out of starts. */
 		s->from = UPDATE_TRIAL;
@@ -169,7 +179,7 @@ static void ended(struct supervise *s, int status)
 		if (s->slot < UPDATE_SELF) {
 			s->from = (enum update_slot)(s->slot + 1);
 			log_error("supervise: the %s firmware keeps dying: stepping down",
-				  update_slot_name(s->slot));
+			          update_slot_name(s->slot));
 		}
 	} else if (ran >= SUPERVISE_QUICK_MS) {
 		s->quick_deaths = 0;
@@ -182,7 +192,7 @@ static void ended(struct supervise *s, int status)
 int supervise_run(struct supervise *s)
 {
 	for (;;) {
-		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+		struct pollfd p = {.fd = s->fd, .events = POLLIN};
 		int status;
 		pid_t pid;
 		long now;
@@ -195,9 +205,9 @@ int supervise_run(struct supervise *s)
 				sleep(1); /* no fork, no pipe: try again shortly */
 				continue;
 			}
-			p.fd = s->fd;
 		}
-		if (poll(&p, 1, 100) > 0)
+		p.fd = s->fd; /* -1 once the player closed its end: poll only sleeps */
+		if (poll(&p, 1, 100) > 0 && s->fd >= 0)
 			read_player(s);
 		/* Reap everything: as PID 1 every orphan of the box ends here. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
@@ -208,15 +218,15 @@ int supervise_run(struct supervise *s)
 		now = now_ms();
 		if (s->slot == UPDATE_TRIAL && !s->good && now - s->started_ms > s->trial_ms) {
 			log_error("supervise: the trial firmware did not prove itself in %d s: "
-				  "stopping it",
-				  s->trial_ms / 1000);
+			          "stopping it",
+			          s->trial_ms / 1000);
 			s->hangs++;
 			s->killed = 1;
 			kill(s->pid, SIGKILL);
 		} else if (now - s->heard_ms > s->silent_ms) {
 			log_error("supervise: the %s firmware has been silent for %ld ms: hung, "
-				  "stopping it",
-				  update_slot_name(s->slot), now - s->heard_ms);
+			          "stopping it",
+			          update_slot_name(s->slot), now - s->heard_ms);
 			s->hangs++;
 			s->killed = 1; /* one kill; the reap follows */
 			kill(s->pid, SIGKILL);
@@ -263,7 +273,7 @@ static int mount_boot(const char *dev, const char *type)
 		usleep(100000);
 	}
 	log_error("supervise: cannot mount the firmware partition %s (%s): %s", dev, type,
-		  strerror(-err));
+	          strerror(-err));
 	return err;
 }
 
@@ -290,7 +300,7 @@ void supervise_main(const char *self, const char *board, const char *version)
 	if (cmdline("slipmat.trial_s", trial, sizeof trial))
 		s.trial_ms = atoi(trial) * 1000;
 	log_info("supervise: firmware partition %s, this binary %u.%u.%u", dir[0] ? dir : "none",
-		 u.running.major, u.running.minor, u.running.patch);
+	         u.running.major, u.running.minor, u.running.patch);
 	supervise_run(&s);
 	pid1_idle();
 }
@@ -313,7 +323,7 @@ void supervise_link_open(struct supervise_link *l)
 }
 
 void supervise_link_tick(struct supervise_link *l, unsigned long periods, unsigned long frames,
-			 const char *state)
+                         const char *state)
 {
 	char line[SUPERVISE_RESUME_MAX + 8];
 	int n;
@@ -334,8 +344,8 @@ void supervise_link_tick(struct supervise_link *l, unsigned long periods, unsign
 		if (write(l->fd, "good\n", 5) == 5) {
 			l->good_sent = 1;
 			log_info("supervise: audio ran and frames were presented for %d s: %s",
-				 l->healthy_s,
-				 l->trial ? "this trial firmware is good" : "healthy");
+			         l->healthy_s,
+			         l->trial ? "this trial firmware is good" : "healthy");
 		}
 	}
 }
@@ -356,8 +366,8 @@ void supervise_player_init(const char *version)
 	update_init(&player.u, getenv("SLIPMAT_BOOT_DIR"), pubkey, "/proc/self/exe", version);
 	if (player.link.fd >= 0)
 		log_info("player: firmware %u.%u.%u from the %s slot%s", player.u.running.major,
-			 player.u.running.minor, player.u.running.patch, getenv("SLIPMAT_SLOT"),
-			 supervise_player_resume() ? ", resuming after a crash" : "");
+		         player.u.running.minor, player.u.running.patch, getenv("SLIPMAT_SLOT"),
+		         supervise_player_resume() ? ", resuming the decks" : "");
 }
 
 int supervise_player_linked(void)
@@ -389,10 +399,15 @@ int supervise_player_command(const char *args, struct ctl_reply *r)
 	while (*args == ' ')
 		args++;
 	if (!strcmp(args, "status") || !*args) {
+		char trial[256];
+		snprintf(trial, sizeof trial, "%.200s/trial", u->dir);
+		/* A trial that proved itself was renamed to current under us. */
+		if (slot && !strcmp(slot, "trial") && player.link.good_sent && access(trial, F_OK) < 0)
+			slot = "current";
 		ctl_printf(r, "firmware: %u.%u.%u, %s, partition %s, trial starts %d of %d\n",
-			   u->running.major, u->running.minor, u->running.patch,
-			   slot ? slot : "not supervised", u->dir[0] ? u->dir : "none",
-			   update_trial_tries(u), UPDATE_TRIAL_TRIES);
+		           u->running.major, u->running.minor, u->running.patch,
+		           slot ? slot : "not supervised", u->dir[0] ? u->dir : "none",
+		           update_trial_tries(u), UPDATE_TRIAL_TRIES);
 		return 0;
 	}
 	if (!strcmp(args, "confirm")) {
@@ -419,7 +434,7 @@ int supervise_player_command(const char *args, struct ctl_reply *r)
 	}
 	if (!u->dir[0]) {
 		ctl_printf(r, "%s is a good release, but this box has no firmware partition",
-			   player.offer.summary);
+		           player.offer.summary);
 		return -1;
 	}
 	player.have_offer = 1;

@@ -30,11 +30,11 @@
 
 struct supervise {
 	struct updater *u;
-	const char *self;	/* this binary: the last resort */
-	const char *board;	/* --board for the player, or NULL */
-	int trial_ms;		/* a trial reports good within this, or it hung */
-	int silent_ms;		/* a player silent this long has hung */
-	int max_starts;		/* stop after this many starts (tests); 0: never */
+	const char *self;  /* this binary: the last resort */
+	const char *board; /* --board for the player, or NULL */
+	int trial_ms;      /* a trial reports good within this, or it hung */
+	int silent_ms;     /* a player silent this long has hung */
+	int max_starts;    /* stop after this many starts (tests); 0: never */
 
 	enum update_slot slot, from;
 	char path[256];
@@ -62,11 +62,11 @@ int supervise_run(struct supervise *s);
  * slipmat.trial_s=N), then supervise_run() forever.
  */
 __attribute__((noreturn)) void supervise_main(const char *self, const char *board,
-					      const char *version);
+                                              const char *version);
 
 /* The player's end of the pipe: how it reports. */
 struct supervise_link {
-	int fd;	       /* -1: not supervised */
+	int fd;        /* -1: not supervised */
 	int trial;     /* running on trial */
 	int healthy_s; /* seconds of audio and frames in a row */
 	int good_after_s;
@@ -83,7 +83,7 @@ void supervise_link_open(struct supervise_link *l);
  * Sends the heartbeat, and "good" after good_after_s healthy seconds.
  */
 void supervise_link_tick(struct supervise_link *l, unsigned long periods, unsigned long frames,
-			 const char *state);
+                         const char *state);
 
 struct ctl_reply;
 

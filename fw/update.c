@@ -21,7 +21,7 @@ static uint8_t io_buf[64 << 10];
 #define STATE_MAGIC 0x53424d53u /* "SMBS" */
 #define STATE_SIZE 40
 
-static const char *const slot_names[] = { "trial", "current", "previous", "built-in" };
+static const char *const slot_names[] = {"trial", "current", "previous", "built-in"};
 
 const char *update_slot_name(enum update_slot s)
 {
@@ -62,7 +62,7 @@ static uint64_t get64(const uint8_t *p)
 }
 
 static int fail(struct updater *u, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct updater *u, int err, const char *fmt, ...)
 {
@@ -167,47 +167,47 @@ static int verify_fd(struct updater *u, int fd, const char *name, struct update_
 		return fail(u, -EINVAL, "%s: not a regular file", name);
 	if (st.st_size < UPDATE_TRAILER_SIZE + 1)
 		return fail(u, -EBADMSG, "%s: too short to be a release (%lld bytes)", name,
-			    (long long)st.st_size);
+		            (long long)st.st_size);
 	if ((uint64_t)st.st_size > UPDATE_MAX_BYTES)
 		return fail(u, -EFBIG, "%s: %lld bytes is larger than any release", name,
-			    (long long)st.st_size);
+		            (long long)st.st_size);
 	if (pread(fd, raw, sizeof raw, st.st_size - UPDATE_TRAILER_SIZE) != (ssize_t)sizeof raw)
 		return fail(u, -EIO, "%s: cannot read the trailer", name);
 	if (memcmp(raw, UPDATE_MAGIC, 8))
-		return fail(u, -EBADMSG,
-			    "%s: no release trailer at the end (truncated, or not a signed release)",
-			    name);
+		return fail(
+		    u, -EBADMSG,
+		    "%s: no release trailer at the end (truncated, or not a signed release)", name);
 	memset(t, 0, sizeof *t);
 	t->format = get16(raw + 8);
 	if (t->format != UPDATE_FORMAT)
 		return fail(u, -EBADMSG, "%s: trailer format %u, this firmware reads %d", name,
-			    t->format, UPDATE_FORMAT);
+		            t->format, UPDATE_FORMAT);
 	t->length = get64(raw + 64);
 	if (t->length != (uint64_t)st.st_size - UPDATE_TRAILER_SIZE)
 		return fail(u, -EBADMSG,
-			    "%s: trailer says the binary is %llu bytes, the file holds %llu "
-			    "(truncated or altered)",
-			    name, (unsigned long long)t->length,
-			    (unsigned long long)(st.st_size - UPDATE_TRAILER_SIZE));
+		            "%s: trailer says the binary is %llu bytes, the file holds %llu "
+		            "(truncated or altered)",
+		            name, (unsigned long long)t->length,
+		            (unsigned long long)(st.st_size - UPDATE_TRAILER_SIZE));
 	memcpy(t->sig, raw + UPDATE_SIGNED_SIZE, ED25519_SIG);
 	if (ed25519_verify(t->sig, raw, UPDATE_SIGNED_SIZE, u->pubkey) < 0)
 		return fail(u, -EBADMSG, "%s: bad signature (not signed by this box's release key)",
-			    name);
+		            name);
 	/* Signed from here on: the fields are the signer's word. */
 	t->flags = get16(raw + 10);
 	t->version.major = get16(raw + 12);
 	t->version.minor = get16(raw + 14);
 	t->version.patch = get16(raw + 16);
 	memcpy(t->hash, raw + 72, SHA512_BYTES);
-	if (field(t->arch, raw + 20, 12) || field(t->board, raw + 32, 32) ||
-	    !zeros(raw + 18, 2) || !zeros(raw + 136, 56))
+	if (field(t->arch, raw + 20, 12) || field(t->board, raw + 32, 32) || !zeros(raw + 18, 2) ||
+	    !zeros(raw + 136, 56))
 		return fail(u, -EBADMSG, "%s: malformed trailer fields", name);
 	if (strcmp(t->arch, u->arch))
 		return fail(u, -ENOEXEC, "%s: built for %s, this box is %s", name, t->arch,
-			    u->arch);
+		            u->arch);
 	if (strcmp(t->board, u->board))
 		return fail(u, -ENOEXEC, "%s: built for %s boards, this box is %s", name, t->board,
-			    u->board);
+		            u->board);
 
 	sha512_init(&h);
 	for (left = t->length; left > 0;) {
@@ -217,15 +217,15 @@ static int verify_fd(struct updater *u, int fd, const char *name, struct update_
 			continue;
 		if (n <= 0)
 			return fail(u, -EIO, "%s: read error at byte %llu: %s", name,
-				    (unsigned long long)(t->length - left),
-				    n < 0 ? strerror(errno) : "end of file");
+			            (unsigned long long)(t->length - left),
+			            n < 0 ? strerror(errno) : "end of file");
 		sha512_update(&h, io_buf, (size_t)n);
 		left -= (uint64_t)n;
 	}
 	sha512_final(&h, hash);
 	if (memcmp(hash, t->hash, SHA512_BYTES))
 		return fail(u, -EBADMSG, "%s: contents do not match the signed hash (corrupted)",
-			    name);
+		            name);
 	return 0;
 }
 
@@ -246,7 +246,7 @@ static void dir_path(const struct updater *u, char *out, size_t n, const char *n
 }
 
 void update_init(struct updater *u, const char *dir, const uint8_t pubkey[ED25519_PUBLIC],
-		 const char *self, const char *fallback_version)
+                 const char *self, const char *fallback_version)
 {
 	struct update_trailer t;
 
@@ -290,12 +290,13 @@ int update_check(struct updater *u, const char *path, struct update_offer *out)
 	version_text(got, sizeof got, &out->t.version);
 	if (update_version_cmp(&out->t.version, &out->installed) <= 0 &&
 	    !(out->t.flags & UPDATE_FLAG_ROLLBACK))
-		return fail(u, -EPERM, "%s: version %s is not newer than the installed %s "
-				       "(only a release signed for rollback may go back)",
-			    base(path), got, have);
+		return fail(u, -EPERM,
+		            "%s: version %s is not newer than the installed %s "
+		            "(only a release signed for rollback may go back)",
+		            base(path), got, have);
 	snprintf(out->summary, sizeof out->summary, "slipmat %s%s for %s/%s (installed: %s)", got,
-		 out->t.flags & UPDATE_FLAG_ROLLBACK ? " (rollback release)" : "", out->t.arch,
-		 out->t.board, have);
+	         out->t.flags & UPDATE_FLAG_ROLLBACK ? " (rollback release)" : "", out->t.arch,
+	         out->t.board, have);
 	return 0;
 }
 
@@ -340,7 +341,7 @@ static int copy_file(struct updater *u, const char *src, const char *dst)
 			}
 			if (w <= 0) {
 				err = fail(u, w < 0 ? -errno : -EIO, "%s: write: %s", dst,
-					   w < 0 ? strerror(errno) : "no space");
+				           w < 0 ? strerror(errno) : "no space");
 				goto done;
 			}
 		}
@@ -385,7 +386,11 @@ int update_install(struct updater *u, const char *path, struct update_offer *out
 	return err;
 }
 
-/* The boot record: which trial (its hash's first 16 bytes) started how often. */
+/*
+ * The boot record: which trial started how often. A trial is known by its
+ * signature's first 16 bytes: unique per release, even when two releases
+ * carry the same binary under different versions.
+ */
 struct boot_state {
 	uint32_t tries;
 	uint8_t trial_id[16];
@@ -428,7 +433,7 @@ static int state_read(struct updater *u, struct boot_state *s)
 
 static int state_write(struct updater *u, const struct boot_state *s)
 {
-	uint8_t raw[STATE_SIZE] = { 0 };
+	uint8_t raw[STATE_SIZE] = {0};
 	char p[256], tmp[256];
 	int fd, err = 0;
 
@@ -473,7 +478,7 @@ int update_trial_tries(struct updater *u)
 	dir_path(u, p, sizeof p, "trial");
 	if (!u->dir[0] || access(p, F_OK) < 0 || update_verify(u, p, &t) < 0)
 		return 0;
-	if (state_read(u, &s) < 0 || memcmp(s.trial_id, t.hash, 16))
+	if (state_read(u, &s) < 0 || memcmp(s.trial_id, t.sig, 16))
 		return 0;
 	return (int)s.tries;
 }
@@ -499,9 +504,9 @@ static int take_trial(struct updater *u, char *path, size_t n)
 		discard_trial(u, "boot record damaged");
 		return -EBADMSG;
 	}
-	if (err == -ENOENT || memcmp(s.trial_id, t.hash, 16)) {
+	if (err == -ENOENT || memcmp(s.trial_id, t.sig, 16)) {
 		s.tries = 0;
-		memcpy(s.trial_id, t.hash, 16);
+		memcpy(s.trial_id, t.sig, 16);
 	}
 	if (s.tries >= UPDATE_TRIAL_TRIES) {
 		char why[64];
@@ -516,14 +521,14 @@ static int take_trial(struct updater *u, char *path, size_t n)
 		return -EIO;
 	}
 	log_info("update: starting trial firmware %u.%u.%u (start %u of %d)", t.version.major,
-		 t.version.minor, t.version.patch, s.tries, UPDATE_TRIAL_TRIES);
+	         t.version.minor, t.version.patch, s.tries, UPDATE_TRIAL_TRIES);
 	snprintf(path, n, "%s", p);
 	return 0;
 }
 
 enum update_slot update_choose(struct updater *u, enum update_slot from, char *path, size_t n)
 {
-	static const char *const names[] = { "trial", "current", "previous" };
+	static const char *const names[] = {"trial", "current", "previous"};
 	struct update_trailer t;
 	char p[256];
 
@@ -586,6 +591,6 @@ int update_trial_good(struct updater *u)
 	err = fsync_dir(u);
 	if (err == 0)
 		log_info("update: firmware %u.%u.%u proved itself: now current", t.version.major,
-			 t.version.minor, t.version.patch);
+		         t.version.minor, t.version.patch);
 	return err;
 }

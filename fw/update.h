@@ -23,7 +23,7 @@
  *   previous   the one before it (kept for a manual or automatic step back)
  *   trial      a new release, installed but not yet proven
  *   failed     a trial that did not come up (kept for the technician)
- *   state      boot record: which trial (by hash) and how often it started,
+ *   state      boot record: which trial (by signature) and how often it started,
  *              with a CRC; replaced whole by write, fsync, rename
  *   *.tmp      half-written files: ignored and removed
  *
@@ -91,11 +91,11 @@ struct update_offer {
 };
 
 struct updater {
-	char dir[192];		 /* boot directory; "" when there is none */
+	char dir[192]; /* boot directory; "" when there is none */
 	char arch[13], board[33];
 	uint8_t pubkey[ED25519_PUBLIC];
 	struct update_version running; /* of this binary */
-	char error[240];	       /* why the last call failed */
+	char error[240];               /* why the last call failed */
 };
 
 /* "1.2.3" -> version. Return: 0, or -EINVAL. */
@@ -114,7 +114,7 @@ void update_trailer_sign(struct update_trailer *t, const uint8_t sk[ED25519_SECR
  * trailer's of self (the running binary), else fallback.
  */
 void update_init(struct updater *u, const char *dir, const uint8_t pubkey[ED25519_PUBLIC],
-		 const char *self, const char *fallback_version);
+                 const char *self, const char *fallback_version);
 
 /*
  * Authenticate the release file at path: size, magic, format, length,

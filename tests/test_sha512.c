@@ -58,7 +58,7 @@ static void fips_empty(void **state)
 static void fips_two_blocks(void **state)
 {
 	static const char m[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-				"hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	                        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 	(void)state;
 	check(m, sizeof m - 1,
 	      "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
@@ -78,10 +78,10 @@ static void fips_million_a(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fips_abc),
-		cmocka_unit_test(fips_empty),
-		cmocka_unit_test(fips_two_blocks),
-		cmocka_unit_test(fips_million_a),
+	    cmocka_unit_test(fips_abc),
+	    cmocka_unit_test(fips_empty),
+	    cmocka_unit_test(fips_two_blocks),
+	    cmocka_unit_test(fips_million_a),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,7 +80,7 @@ static int fake_player(void)
 static void put_release(const char *path, const char *version)
 {
 	static uint8_t buf[8 << 20];
-	struct update_trailer t = { .format = UPDATE_FORMAT };
+	struct update_trailer t = {.format = UPDATE_FORMAT};
 	int in = open(self, O_RDONLY), out;
 	ssize_t n = read(in, buf, sizeof buf - UPDATE_TRAILER_SIZE);
 
@@ -94,8 +94,7 @@ static void put_release(const char *path, const char *version)
 	update_trailer_sign(&t, sk);
 	update_trailer_pack(buf + n, &t);
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	assert_int_equal(write(out, buf, (size_t)n + UPDATE_TRAILER_SIZE),
-			 n + UPDATE_TRAILER_SIZE);
+	assert_int_equal(write(out, buf, (size_t)n + UPDATE_TRAILER_SIZE), n + UPDATE_TRAILER_SIZE);
 	close(out);
 }
 
@@ -245,11 +244,11 @@ int main(int argc, char **argv)
 {
 	uint8_t seed[ED25519_SEED];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(restart_within_2s_with_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(crashing_trial_rolls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(hanging_trial_rolls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(good_trial_becomes_current, setup, teardown),
-		cmocka_unit_test_setup_teardown(silent_player_is_restarted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(restart_within_2s_with_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(crashing_trial_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hanging_trial_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(good_trial_becomes_current, setup, teardown),
+	    cmocka_unit_test_setup_teardown(silent_player_is_restarted, setup, teardown),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "player"))

@@ -60,14 +60,14 @@ struct release {
 	const char *version, *arch, *board;
 	unsigned flags;
 	long length_delta; /* a trailer that lies about the length */
-	size_t size;	   /* of the binary part */
+	size_t size;       /* of the binary part */
 	uint8_t fill;
 };
 
 /* Build a release in buf; return its size. */
 static size_t make_release(uint8_t *buf, const struct release *r)
 {
-	struct update_trailer t = { .format = UPDATE_FORMAT, .flags = r->flags };
+	struct update_trailer t = {.format = UPDATE_FORMAT, .flags = r->flags};
 	size_t n = r->size ? r->size : 4096;
 
 	for (size_t i = 0; i < n; i++)
@@ -147,7 +147,7 @@ static void good_release_accepted(void **state)
 	char p[256];
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){ .version = "0.2.0" });
+	put_release(p, &(struct release){.version = "0.2.0"});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	assert_non_null(strstr(o.summary, "slipmat 0.2.0 for " UPDATE_ARCH));
 	assert_non_null(strstr(o.summary, "installed: 0.1.0"));
@@ -160,13 +160,13 @@ static void bad_signature(void **state)
 	size_t n;
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	n = make_release(buf, &(struct release){ 0 });
+	n = make_release(buf, &(struct release){0});
 	buf[n - 10] ^= 0x40; /* in the signature */
 	write_file(p, buf, n);
 	assert_non_null(strstr(refused(p), "bad signature"));
 
 	/* Signed with another key: also a bad signature. */
-	uint8_t seed[32] = { 7 }, opk[32], osk[64];
+	uint8_t seed[32] = {7}, opk[32], osk[64];
 	ed25519_keypair(opk, osk, seed);
 	buf[n - 10] ^= 0x40;
 	struct update_trailer t;
@@ -183,7 +183,7 @@ static void truncated(void **state)
 	size_t n;
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	n = make_release(buf, &(struct release){ 0 });
+	n = make_release(buf, &(struct release){0});
 	write_file(p, buf, n - 1);
 	assert_non_null(strstr(refused(p), "no release trailer"));
 	write_file(p, buf, 100);
@@ -201,9 +201,9 @@ static void other_arch_or_board(void **state)
 	char p[256];
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){ .arch = "riscv64" });
+	put_release(p, &(struct release){.arch = "riscv64"});
 	assert_non_null(strstr(refused(p), "built for riscv64, this box is " UPDATE_ARCH));
-	put_release(p, &(struct release){ .board = "rpi5" });
+	put_release(p, &(struct release){.board = "rpi5"});
 	assert_non_null(strstr(refused(p), "built for rpi5 boards"));
 }
 
@@ -213,9 +213,10 @@ static void lying_length(void **state)
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
 	/* Signed, but the length is not the file's. */
-	put_release(p, &(struct release){ .length_delta = 100 });
-	assert_non_null(strstr(refused(p), "trailer says the binary is 4196 bytes, the file holds 4096"));
-	put_release(p, &(struct release){ .length_delta = -1 });
+	put_release(p, &(struct release){.length_delta = 100});
+	assert_non_null(
+	    strstr(refused(p), "trailer says the binary is 4196 bytes, the file holds 4096"));
+	put_release(p, &(struct release){.length_delta = -1});
 	assert_non_null(strstr(refused(p), "trailer says"));
 }
 
@@ -257,9 +258,9 @@ static void fuzz_10000(void **state)
 	(void)state;
 
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 3 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 3});
 	path_in(p, sizeof p, dir, "fuzzed");
-	n = make_release(good, &(struct release){ .version = "0.3.0", .size = 3000 });
+	n = make_release(good, &(struct release){.version = "0.3.0", .size = 3000});
 	write_file(p, good, n);
 	assert_int_equal(update_verify(&u, p, &t), 0); /* the unfuzzed one is good */
 	snapshot(before);
@@ -309,19 +310,19 @@ static void no_downgrade(void **state)
 	(void)state;
 	update_init(&u, boot, pk, NULL, "0.2.0");
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){ .version = "0.1.9" });
+	put_release(p, &(struct release){.version = "0.1.9"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
 	assert_non_null(strstr(u.error, "version 0.1.9 is not newer than the installed 0.2.0"));
-	put_release(p, &(struct release){ .version = "0.2.0" });
+	put_release(p, &(struct release){.version = "0.2.0"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
-	put_release(p, &(struct release){ .version = "0.1.0", .flags = UPDATE_FLAG_ROLLBACK });
+	put_release(p, &(struct release){.version = "0.1.0", .flags = UPDATE_FLAG_ROLLBACK});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	assert_non_null(strstr(o.summary, "rollback release"));
-	put_release(p, &(struct release){ .version = "0.10.0" });
+	put_release(p, &(struct release){.version = "0.10.0"});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	/* What is installed on the partition counts too. */
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){ .version = "0.11.0" });
+	put_release(cur, &(struct release){.version = "0.11.0"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
 	assert_non_null(strstr(u.error, "installed 0.11.0"));
 }
@@ -336,10 +337,10 @@ static void install_beside_current(void **state)
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(trial, sizeof trial, boot, "trial");
 	path_in(tmp, sizeof tmp, boot, "trial.tmp");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	n = read_file(cur, a, sizeof a);
 	path_in(p, sizeof p, dir, "stick-slipmat");
-	put_release(p, &(struct release){ .version = "0.2.0", .fill = 2 });
+	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(read_file(cur, b, sizeof b), n);
 	assert_memory_equal(a, b, (size_t)n); /* running firmware untouched */
@@ -356,9 +357,9 @@ static void trial_then_rollback(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(failed, sizeof failed, boot, "failed");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	path_in(p, sizeof p, dir, "broken");
-	put_release(p, &(struct release){ .version = "0.2.0", .fill = 9 });
+	put_release(p, &(struct release){.version = "0.2.0", .fill = 9});
 	assert_int_equal(update_install(&u, p, &o), 0);
 
 	/* Boot 1 and 2 try the trial (the count is on disk before it runs)... */
@@ -372,8 +373,9 @@ static void trial_then_rollback(void **state)
 	assert_int_equal(access(failed, F_OK), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_CURRENT);
 
-	/* A new trial starts with a fresh count. */
-	put_release(p, &(struct release){ .version = "0.2.1", .fill = 10 });
+	/* A new trial starts with a fresh count, also when it carries the
+	 * same binary under another version. */
+	put_release(p, &(struct release){.version = "0.2.1", .fill = 9});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
 	assert_int_equal(update_trial_tries(&u), 1);
@@ -388,10 +390,10 @@ static void trial_good_keeps_previous(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(prev, sizeof prev, boot, "previous");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	n = read_file(cur, a, sizeof a);
 	path_in(p, sizeof p, dir, "new");
-	put_release(p, &(struct release){ .version = "0.2.0", .fill = 2 });
+	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
 	assert_int_equal(update_trial_good(&u), 0);
@@ -417,9 +419,9 @@ static void damaged_boot_record(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(st, sizeof st, boot, "state");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	path_in(p, sizeof p, dir, "new");
-	put_release(p, &(struct release){ .version = "0.2.0", .fill = 2 });
+	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
 	write_file(st, "garbage garbage garbage garbage garbage!", 40);
@@ -434,15 +436,15 @@ static void damaged_boot_record(void **state)
 static void killed_mid_install(void **state)
 {
 	char p[256], cur[256], path[256];
-	int outcomes[4] = { 0 };
+	int outcomes[4] = {0};
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1, .size = 200000 });
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1, .size = 200000});
 	path_in(p, sizeof p, dir, "new");
 	for (int i = 0; i < 60; i++) {
 		struct update_trailer t;
-		put_release(p, &(struct release){ .version = "0.2.0", .fill = (uint8_t)i,
-						  .size = 200000 });
+		put_release(
+		    p, &(struct release){.version = "0.2.0", .fill = (uint8_t)i, .size = 200000});
 		pid_t pid = fork();
 		if (pid == 0) {
 			struct update_offer o;
@@ -452,7 +454,7 @@ static void killed_mid_install(void **state)
 			update_trial_good(&u);
 			_exit(0);
 		}
-		struct timespec ts = { 0, (long)(rnd() % 4000) * 1000 };
+		struct timespec ts = {0, (long)(rnd() % 4000) * 1000};
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -462,8 +464,8 @@ static void killed_mid_install(void **state)
 		outcomes[s]++;
 		/* Start over from a box on 0.1.0 half the time. */
 		if (i % 2) {
-			put_release(cur, &(struct release){ .version = "0.1.0", .fill = 1,
-							  .size = 200000 });
+			put_release(
+			    cur, &(struct release){.version = "0.1.0", .fill = 1, .size = 200000});
 			char trial[256];
 			path_in(trial, sizeof trial, boot, "trial");
 			unlink(trial);
@@ -478,18 +480,18 @@ int main(void)
 {
 	uint8_t seed[ED25519_SEED];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(good_release_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_signature, setup, teardown),
-		cmocka_unit_test_setup_teardown(truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(other_arch_or_board, setup, teardown),
-		cmocka_unit_test_setup_teardown(lying_length, setup, teardown),
-		cmocka_unit_test_setup_teardown(fuzz_10000, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_downgrade, setup, teardown),
-		cmocka_unit_test_setup_teardown(install_beside_current, setup, teardown),
-		cmocka_unit_test_setup_teardown(trial_then_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(trial_good_keeps_previous, setup, teardown),
-		cmocka_unit_test_setup_teardown(damaged_boot_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(killed_mid_install, setup, teardown),
+	    cmocka_unit_test_setup_teardown(good_release_accepted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_signature, setup, teardown),
+	    cmocka_unit_test_setup_teardown(truncated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(other_arch_or_board, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lying_length, setup, teardown),
+	    cmocka_unit_test_setup_teardown(fuzz_10000, setup, teardown),
+	    cmocka_unit_test_setup_teardown(no_downgrade, setup, teardown),
+	    cmocka_unit_test_setup_teardown(install_beside_current, setup, teardown),
+	    cmocka_unit_test_setup_teardown(trial_then_rollback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(trial_good_keeps_previous, setup, teardown),
+	    cmocka_unit_test_setup_teardown(damaged_boot_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(killed_mid_install, setup, teardown),
 	};
 
 	if (ed25519_init() < 0)

@@ -111,11 +111,11 @@ static int header(const char *pub, const char *out)
 }
 
 static int sign(const char *key, const char *in, const char *out, const char *version,
-		const char *arch, const char *board, int rollback)
+                const char *arch, const char *board, int rollback)
 {
 	uint8_t seed[ED25519_SEED], pk[ED25519_PUBLIC], sk[ED25519_SECRET];
 	uint8_t raw[UPDATE_TRAILER_SIZE], buf[1 << 16];
-	struct update_trailer t = { .format = UPDATE_FORMAT };
+	struct update_trailer t = {.format = UPDATE_FORMAT};
 	struct sha512 h;
 	char tmp[512];
 	FILE *fi, *fo;
@@ -159,7 +159,7 @@ static int sign(const char *key, const char *in, const char *out, const char *ve
 static int show(int argc, char **argv)
 {
 	const char *pub = NULL, *arch = UPDATE_ARCH, *board = UPDATE_BOARD_FAMILY, *file = NULL;
-	uint8_t pk[ED25519_PUBLIC] = { 0 }, raw[UPDATE_TRAILER_SIZE];
+	uint8_t pk[ED25519_PUBLIC] = {0}, raw[UPDATE_TRAILER_SIZE];
 	struct update_trailer t;
 	struct updater u;
 	FILE *f;
@@ -190,7 +190,7 @@ static int show(int argc, char **argv)
 	       raw[12] | raw[13] << 8, raw[14] | raw[15] << 8, raw[16] | raw[17] << 8,
 	       (const char *)raw + 20, (const char *)raw + 32,
 	       (unsigned long long)raw[64] | (unsigned long long)raw[65] << 8 |
-		       (unsigned long long)raw[66] << 16 | (unsigned long long)raw[67] << 24);
+	           (unsigned long long)raw[66] << 16 | (unsigned long long)raw[67] << 24);
 	if (!pub)
 		return 0;
 	if (read_hex(pub, pk, sizeof pk))
@@ -235,8 +235,9 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(argv[1], "show"))
 		return show(argc - 2, argv + 2);
-	fprintf(stderr, "usage: release keygen KEY PUB | header PUB OUT.h |\n"
-			"       sign KEY IN OUT --version X.Y.Z [--arch A] [--board B] [--rollback] |\n"
-			"       show [--pub PUB --arch A --board B] FILE\n");
+	fprintf(stderr,
+	        "usage: release keygen KEY PUB | header PUB OUT.h |\n"
+	        "       sign KEY IN OUT --version X.Y.Z [--arch A] [--board B] [--rollback] |\n"
+	        "       show [--pub PUB --arch A --board B] FILE\n");
 	return 2;
 }
