@@ -124,8 +124,10 @@ $(OUT)/obj/fw/supervise.o: $(KEYDIR)/pubkey.h
 $(OUT)/obj/fw/supervise.o: CFLAGS += -I$(KEYDIR)
 
 # The release: the binary with its signed trailer (arch and board family
-# are the build's, see fw/update.h).
+# are the build's, see fw/update.h). Signed here only with the dev key.
+ifeq ($(RELEASE_PUB),$(KEYDIR)/dev.pub)
 all: $(OUT)/slipmat.release
+endif
 $(OUT)/slipmat.release: $(OUT)/slipmat $(RELEASE_PUB) $(RELEASE_TOOL)
 	$(RELEASE_TOOL) sign $(RELEASE_KEY) $< $@ --version $(VERSION) --arch $(ARCH) \
 		--board $(if $(filter aarch64,$(ARCH)),rk3588,pc)

@@ -537,7 +537,8 @@ enum update_slot update_choose(struct updater *u, enum update_slot from, char *p
 		return UPDATE_SELF;
 	/* Half-written files of an interrupted install or commit. */
 	dir_path(u, p, sizeof p, "trial.tmp");
-	unlink(p);
+	if (unlink(p) == 0)
+		log_warn("update: removed a half-written trial.tmp (an install was cut short)");
 	dir_path(u, p, sizeof p, "previous.tmp");
 	unlink(p);
 	if (from == UPDATE_TRIAL && take_trial(u, path, n) == 0)

@@ -105,6 +105,13 @@ refuse old.release 'is not newer than the installed 0.1.0' "an older release (do
 o=$(say 'slipmat update confirm')
 seen "$o" 'no update offered' 30 >/dev/null && ok "$arch: nothing to confirm after refusals" ||
 	nok "$arch: nothing to confirm after refusals"
+# Checking releases in the loop allocates nothing (the guard counts).
+o=$(say 'slipmat status')
+if line=$(seen "$o" 'allocations:' 30) && echo "$line" | grep -q ', 0 after init'; then
+	ok "$arch: checking four releases allocated nothing after init"
+else
+	nok "$arch: checking releases allocated nothing after init (${line:-no status})"
+fi
 
 # --- broken releases: back on the previous version by themselves ----------
 broken() { # NAME VERSION DESCRIPTION
@@ -169,9 +176,10 @@ while [ $k -le "$cuts" ]; do
 	seen "$o" 'update: offering' 120 >/dev/null
 	# A random moment after the offer: within the check, copy and rename,
 	# the restart into the trial, or up to the trial proving itself.
-	case $((k % 3)) in
-		1) span=1500 ;;
-		2) span=6000 ;;
+	case $((k % 4)) in
+		1) span=600 ;;
+		2) span=1500 ;;
+		3) span=6000 ;;
 		*) span=20000 ;;
 	esac
 	ms=$(od -An -tu4 -N4 /dev/urandom | tr -d ' ')
@@ -193,6 +201,7 @@ while [ $k -le "$cuts" ]; do
 		seen 0 'slipmat info: ready' 60 >/dev/null &&
 		s=$(seen "$(say 'slipmat update status')" 'firmware:' 60); then
 		good=$((good + 1))
+		grep -q 'install was cut short' "$log" && phase="$phase; a half-written trial.tmp was removed"
 		ok "$arch: power cut $k at +$ms ms ($phase): boots ${p#*player: }; ${s#*firmware: }"
 	else
 		nok "$arch: power cut $k at +$ms ms ($phase): the box did not come back"
