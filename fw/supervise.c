@@ -402,7 +402,8 @@ int supervise_player_command(const char *args, struct ctl_reply *r)
 		char trial[256];
 		snprintf(trial, sizeof trial, "%.200s/trial", u->dir);
 		/* A trial that proved itself was renamed to current under us. */
-		if (slot && !strcmp(slot, "trial") && player.link.good_sent && access(trial, F_OK) < 0)
+		if (slot && !strcmp(slot, "trial") && player.link.good_sent &&
+		    access(trial, F_OK) < 0)
 			slot = "current";
 		ctl_printf(r, "firmware: %u.%u.%u, %s, partition %s, trial starts %d of %d\n",
 		           u->running.major, u->running.minor, u->running.patch,
