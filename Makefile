@@ -46,7 +46,9 @@ endif
 
 CFLAGS := -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) $(WARN) $(DEFS) -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
-LIBS := $(PKG_LIBS) -lpthread -lm
+# Ed25519 and SHA-512 for signed releases: libsodium, linked statically.
+SODIUM_LIBS := -l:libsodium.a
+LIBS := $(PKG_LIBS) $(SODIUM_LIBS) -lpthread -lm
 # The MP3 decoder's library, for the tests that link fw/mp3.c.
 MPG123_LIBS := $(shell $(PKG_CONFIG) --libs libmpg123 2>/dev/null)
 
@@ -111,6 +113,42 @@ $(OUT)/e2e/capture: tests/e2e/capture.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 neon-tests: $(NEON_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
+
+# Signed releases (fw/update.h). tools/release runs on the build host. A dev
+# key pair is made once in build/keys (never committed); a production
+# build passes RELEASE_PUB=its public key, and releases are signed on the
+# machine that holds the secret (tools/release sign), not here.
+HOSTCC ?= gcc
+KEYDIR := build/keys
+RELEASE_KEY ?= $(KEYDIR)/dev.key
+RELEASE_PUB ?= $(KEYDIR)/dev.pub
+VERSION := $(shell sed -n 's/^\#define SLIPMAT_VERSION "\(.*\)"/\1/p' fw/main.c)
+RELEASE_SRCS := tools/release.c fw/update.c fw/ed25519.c fw/sha512.c fw/log.c fw/guard.c
+RELEASE_TOOL := build/tools/release
+
+$(RELEASE_TOOL): $(RELEASE_SRCS) $(wildcard fw/update.h fw/ed25519.h fw/sha512.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -D_GNU_SOURCE -O2 $(WARN) -I. -o $@ $(RELEASE_SRCS) -l:libsodium.a
+
+$(KEYDIR)/dev.pub: | $(RELEASE_TOOL)
+	@mkdir -p $(KEYDIR)
+	rm -f $(KEYDIR)/dev.key $(KEYDIR)/dev.pub
+	$(RELEASE_TOOL) keygen $(KEYDIR)/dev.key $(KEYDIR)/dev.pub
+
+$(KEYDIR)/pubkey.h: $(RELEASE_PUB) $(RELEASE_TOOL)
+	$(RELEASE_TOOL) header $(RELEASE_PUB) $@
+
+$(OUT)/obj/fw/supervise.o: $(KEYDIR)/pubkey.h
+$(OUT)/obj/fw/supervise.o: CFLAGS += -I$(KEYDIR)
+
+# The release: the binary with its signed trailer (arch and board family
+# are the build's, see fw/update.h). Signed here only with the dev key.
+ifeq ($(RELEASE_PUB),$(KEYDIR)/dev.pub)
+all: $(OUT)/slipmat.release
+endif
+$(OUT)/slipmat.release: $(OUT)/slipmat $(RELEASE_PUB) $(RELEASE_TOOL)
+	$(RELEASE_TOOL) sign $(RELEASE_KEY) $< $@ --version $(VERSION) --arch $(ARCH) \
+		--board $(if $(filter aarch64,$(ARCH)),rk3588,pc)
 
 deps:
 	@sh tools/deps.sh

@@ -28,6 +28,7 @@
 #include "store.h"
 #include "screens.h"
 #include "tags.h"
+#include "supervise.h"
 #include "testcard.h"
 #include "hal/thermal.h"
 #include "../hal/storage.h"
@@ -628,6 +629,58 @@ static void open_screens(struct app *a)
 	}
 }
 
+/*
+ * After a crash PID 1 hands back the decks' last reported state
+ * (fw/supervise.h): "A|B POS PLAYING PITCH RANGE;" per deck. Put back what
+ * the engine can take: position, pitch, range, play.
+ */
+static void resume_decks(void)
+{
+	const char *p = supervise_player_resume();
+	char deck;
+	double pos, pitch, range;
+	int playing, n;
+
+	while (have_test_tracks && p &&
+	       sscanf(p, " %c %lf %d %lf %lf;%n", &deck, &pos, &playing, &pitch, &range, &n) == 5) {
+		int i = deck - 'A';
+		struct engine_cmd c = { .op = ENGINE_DECK, .deck = i };
+
+		p += n;
+		if (i < 0 || i >= ENGINE_DECKS || range <= 0)
+			continue;
+		c.d.op = DECK_PITCH_RANGE, c.d.a = range;
+		engine_command(&engine, &c);
+		c.d.op = DECK_PITCH, c.d.a = pitch / range;
+		engine_command(&engine, &c);
+		c.d.op = DECK_SEEK, c.d.a = pos;
+		engine_command(&engine, &c);
+		c.d.op = DECK_PLAY, c.d.a = playing;
+		engine_command(&engine, &c);
+		log_info("deck %c resumed at %.3f s, %s", deck, pos / engine.rate,
+			 playing ? "playing" : "paused");
+	}
+}
+
+/* Once a second, to PID 1: the heartbeat with the decks' state. */
+static void report_to_init(struct app *a)
+{
+	char state[160] = "";
+	unsigned long frames = 0, periods = have_engine_now ? engine_now.periods : 0;
+	size_t len = 0;
+
+	for (int i = 0; i < a->displays.count && a->have_displays; i++)
+		frames += a->displays.d[i].frames;
+	for (int i = 0; have_engine_now && i < ENGINE_DECKS; i++) {
+		const struct deck_state *d = &engine_now.deck[i];
+		int n = snprintf(state + len, sizeof state - len, "%c %.0f %d %.3f %.0f;", 'A' + i,
+				 d->pos, d->playing, d->pitch, d->range);
+		if (n > 0 && (size_t)n < sizeof state - len)
+			len += (size_t)n;
+	}
+	supervise_player_tick(periods, frames, state);
+}
+
 int app_init(struct app *a, const char *board_path, int pid1)
 {
 	size_t arena_bytes;
@@ -666,6 +719,7 @@ int app_init(struct app *a, const char *board_path, int pid1)
 	open_library(a);
 	open_touch(a);
 	open_engine(a);
+	resume_decks();
 	open_audio(a);
 	open_screens(a);
 	if (ctl_open(&a->ctl, a->board.control, &a->arena, &a->loop, on_command, a) == 0)
@@ -760,7 +814,7 @@ static void on_flip(void *ctx, int index)
 	if (!a->first_frame_logged && a->displays.d[index].frames > 0) {
 		a->first_frame_logged = 1;
 		log_info("first frame on %s", a->displays.d[index].name);
-		if (a->pid1) {
+		if (a->pid1 || supervise_player_linked()) {
 			char line[80];
 			snprintf(line, sizeof line, "slipmat: first frame on %s\n",
 				 a->displays.d[index].name);
@@ -865,6 +919,11 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		audiodev_tick(&audiodev);
 	if (have_library)
 		scan_step(&scan, APP_SCAN_BUDGET_NS);
+	if (a->ticks % APP_FPS == 0)
+		report_to_init(a);
+	/* An update was installed and the answer went out: PID 1 restarts us. */
+	if (supervise_player_restart())
+		loop_stop(&a->loop);
 	if (!a->have_displays)
 		return;
 	if (a->ticks % APP_FPS == 1 || a->ticks == 1)
@@ -1281,7 +1340,7 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help, load A|B PATH, play A|B, pause A|B, hotcue A|B N, library [title|artist|bpm|added], "
+		ctl_printf(r, "commands: status, ping, help, update PATH|confirm|status, load A|B PATH, play A|B, pause A|B, hotcue A|B N, library [title|artist|bpm|added], "
 			      "library search TEXT, library prepare BPM KEY TEXT\n");
 		return 0;
 	}
@@ -1320,6 +1379,8 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	}
 	if (!strncmp(cmd, "load ", 5))
 		return load_command(cmd + 5, r);
+	if (!strncmp(cmd, "update", 6) && (cmd[6] == ' ' || cmd[6] == '\0'))
+		return supervise_player_command(cmd + 6, r);
 	ctl_printf(r, "unknown command '%.60s' (try help)", cmd);
 	return -1;
 }

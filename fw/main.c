@@ -9,10 +9,16 @@
  *   slipmat [--board PATH]         run the box (as init on the appliance)
  *   slipmat status [--socket PATH] print the running box's state
  *   slipmat library [VIEW | search TEXT | prepare BPM KEY TEXT] [--socket PATH]
+ *                                  the library's sources and tracks
  *   slipmat testcard on|off        the test card instead of the DJ's screens
  *   slipmat screens                every control and where it is
- *   slipmat load A|B PATH          a track file onto a deck; play A|B, pause A|B
- *                                  the library's sources and tracks
+ *   slipmat load A|B PATH          a track file onto a deck; play A|B, pause A|B,
+ *                                  hotcue A|B N
+ *   slipmat update PATH|confirm|status [--socket PATH]
+ *                                  offer, install, inspect a release
+ *
+ * Roles: as PID 1, slipmat supervises (fw/supervise.h) and runs the box
+ * as a child, the same binary or a newer one, in the "player" role.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,8 @@
 #include "ctl.h"
 #include "log.h"
 #include "pid1.h"
+#include "supervise.h"
+#include "update.h"
 
 #define SLIPMAT_VERSION "0.1.0"
 
@@ -39,6 +47,7 @@ static void usage(FILE *f)
 		   "       slipmat testcard on|off [--socket PATH]\n"
 		   "       slipmat screens [--socket PATH]\n"
 		   "       slipmat load A|B PATH, play A|B, pause A|B, hotcue A|B N [--socket PATH]\n"
+		   "       slipmat update PATH | confirm | status [--socket PATH | --board PATH]\n"
 		   "       slipmat --version\n"
 		   "The board profile defaults to $SLIPMAT_BOARD, else %s.\n",
 		BOARD_DEFAULT_PATH);
@@ -52,8 +61,8 @@ static const char *default_board(void)
 
 /*
  * One command to the box's control socket: --socket, else the profile's,
- * else the default. "status" takes no words; "library" passes its words
- * on ("library search blue monday").
+ * else the default. "status" and "screens" take no words; the others pass
+ * theirs on ("library search blue monday", "update PATH").
  */
 static int run_status(int argc, char **argv)
 {
@@ -61,6 +70,7 @@ static int run_status(int argc, char **argv)
 	static struct board_errors errs;
 	const char *socket = NULL, *board = default_board();
 	char cmd[CTL_LINE_MAX];
+	int update = !strcmp(argv[1], "update"), words = 0;
 	size_t len = (size_t)snprintf(cmd, sizeof cmd, "%s", argv[1]);
 
 	for (int i = 2; i < argc; i++) {
@@ -69,33 +79,50 @@ static int run_status(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
 		} else if (strcmp(argv[1], "status") && strcmp(argv[1], "screens") &&
-			   len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
+			   !(update && words) && len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
 			len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s", argv[i]);
+			words++;
 		} else {
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (update && !words) {
+		usage(stderr);
+		return 2;
+	}
 	if (!socket) {
 		board_load(&b, board, &errs); /* on errors b holds the defaults */
 		socket = b.control;
 	}
-	return ctl_request(socket, cmd, STDOUT_FILENO, 3000) == 0 ? 0 : 1;
+	/* Verifying and copying a release takes a while on a slow stick. */
+	return ctl_request(socket, cmd, STDOUT_FILENO, update ? 120000 : 3000) == 0 ? 0 : 1;
+}
+
+/* The words that are commands to a running box. */
+static int is_command(const char *w)
+{
+	static const char *const commands[] = {"status", "update", "library", "testcard", "screens",
+					       "load", "play", "pause", "hotcue"};
+
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(w, commands[i]))
+			return 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *board = default_board();
-	int pid1 = pid1_is_init();
+	const char *board = default_board(), *board_arg = NULL;
+	int pid1 = pid1_is_init(), player = 0;
 
-	if (argc > 1 && (!strcmp(argv[1], "status") || !strcmp(argv[1], "library") ||
-			 !strcmp(argv[1], "testcard") || !strcmp(argv[1], "screens") ||
-			 !strcmp(argv[1], "load") || !strcmp(argv[1], "play") ||
-			 !strcmp(argv[1], "pause") || !strcmp(argv[1], "hotcue")))
+	if (argc > 1 && is_command(argv[1]))
 		return run_status(argc, argv);
-	for (int i = 1; i < argc; i++) {
+	if (argc > 1 && !strcmp(argv[1], "player"))
+		player = 1;
+	for (int i = 1 + player; i < argc; i++) {
 		if (!strcmp(argv[i], "--board") && i + 1 < argc) {
-			board = argv[++i];
+			board = board_arg = argv[++i];
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("slipmat %s\n", SLIPMAT_VERSION);
 			return 0;
@@ -109,17 +136,20 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (pid1)
+	if (pid1) {
+		/* PID 1 runs the box as a child it can restart (fw/supervise.h). */
 		pid1_setup();
-	log_info("slipmat %s starting%s", SLIPMAT_VERSION, pid1 ? " as init" : "");
-	int err = app_init(&app, board, pid1);
+		log_info("slipmat %s starting as init", SLIPMAT_VERSION);
+		supervise_main("/proc/self/exe", board_arg, SLIPMAT_VERSION);
+	}
+	supervise_player_init(SLIPMAT_VERSION);
+	log_info("slipmat %s starting%s", SLIPMAT_VERSION,
+		 supervise_player_linked() ? " as the player" : "");
+	int err = app_init(&app, board, 0);
 	if (err == 0)
 		app_run(&app);
 	app_clear(&app);
-	if (pid1) {
-		/* Init may not exit; what went wrong is on the console. */
-		log_error("the box could not start; waiting (see the messages above)");
-		pid1_idle();
-	}
+	if (supervise_player_restart())
+		return UPDATE_EXIT_RESTART;
 	return err ? 1 : 0;
 }

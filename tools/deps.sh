@@ -6,7 +6,7 @@ set -eu
 pkgs="build-essential pkg-config libasound2-dev libdrm-dev libevdev-dev libcmocka-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libasound2-dev:arm64 libdrm-dev:arm64 libevdev-dev:arm64 libcmocka-dev:arm64
-libsamplerate0-dev
+libsamplerate0-dev libsodium-dev libsodium-dev:arm64 e2fsprogs
 libfreetype-dev fonts-dejavu-core libpixman-1-dev
 libmpg123-dev libmpg123-dev:arm64 clang libfuzzer-14-dev flac mpg123
 qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd

@@ -24,7 +24,7 @@ cache=${EMU_CACHE:-$(cd "$here/../.." && pwd)/build/emu/cache}
 # (request_module) dependencies that busybox modprobe does not follow.
 modules="virtio_pci virtio-gpu xhci-pci snd-usb-audio usbhid hid-generic evdev
 uinput snd-aloop usb-storage crc32c_generic crc64_rocksoft_generic sd_mod vfat
-exfat ext4 nls_cp437 nls_ascii nls_utf8"
+exfat ext4 nls_cp437 nls_ascii nls_utf8 virtio_blk"
 case $arch in
     x86_64)
         triplet=x86_64-linux-gnu readelf=readelf machine=X86-64
