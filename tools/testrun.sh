@@ -8,8 +8,8 @@
 # then the emulator
 # end-to-end test when ARMOUT is given (sanitizer runs skip both).
 # cmocka's "[       OK ]" lines and its "[  FAILED  ] N test(s)" and
-# "[  SKIPPED ] N test(s)" summaries, and the end-to-end test's "ok - ..."
-# / "not ok - ..." lines are what gets counted; a binary
+# "[  SKIPPED ] N test(s)" summaries, and the end-to-end tests' "ok - ..."
+# / "not ok - ..." lines (numbered or not) are what gets counted; a binary
 # that dies without saying which test failed counts as one failure.
 set -u
 host=$1
@@ -33,8 +33,8 @@ run() { # NAME COMMAND...
 	p=$(count '^\[       OK \]')
 	f=$(summed FAILED)
 	s=$(summed SKIPPED)
-	p=$((p + $(count '^ok - ')))
-	f=$((f + $(count '^not ok - ')))
+	p=$((p + $(count '^ok \([0-9]* \)\{0,1\}- ')))
+	f=$((f + $(count '^not ok \([0-9]* \)\{0,1\}- ')))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "testrun: $name exited with status $rc"
 		f=1
