@@ -813,6 +813,7 @@ static void on_flip(void *ctx, int index)
 
 	if (!a->first_frame_logged && a->displays.d[index].frames > 0) {
 		a->first_frame_logged = 1;
+		report_to_init(a); /* PID 1 knows the decks from the first frame on */
 		log_info("first frame on %s", a->displays.d[index].name);
 		if (a->pid1 || supervise_player_linked()) {
 			char line[80];
@@ -900,35 +901,41 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	struct app *a = ctx;
 	char lines[8][LOG_LINE_MAX];
 	uint64_t expirations;
-	int nlines, nerrors;
+	int nlines, nerrors, second;
+	long ms;
 
 	(void)events;
 	if (read(fd, &expirations, sizeof expirations) < 0)
 		return;
 	a->ticks++;
+	/* Once-a-second work goes by the clock: a busy loop ticks slower. */
+	ms = now_ms();
+	second = !a->last_second_ms || ms - a->last_second_ms >= 1000;
+	if (second)
+		a->last_second_ms = ms;
 	/* The engine's latest state; draining its ring keeps it fresh. */
 	if (have_engine && engine_state(&engine, &engine_now) == 0)
 		have_engine_now = 1;
 	if (have_loader)
 		load_tick();
 	if (have_library)
-		prep_tick(now_ms());
+		prep_tick(ms);
 	/* Once a second: a dead audio thread is logged (and shown) once, and
 	 * a missing device tried again. */
-	if (a->have_audio && a->ticks % APP_FPS == 0)
+	if (a->have_audio && second)
 		audiodev_tick(&audiodev);
 	if (have_library)
 		scan_step(&scan, APP_SCAN_BUDGET_NS);
-	if (a->ticks % APP_FPS == 0)
+	if (second)
 		report_to_init(a);
 	/* An update was installed and the answer went out: PID 1 restarts us. */
 	if (supervise_player_restart())
 		loop_stop(&a->loop);
 	if (!a->have_displays)
 		return;
-	if (a->ticks % APP_FPS == 1 || a->ticks == 1)
+	if (second)
 		read_status(a);
-	screens_tick(&a->displays, have_engine_now ? &engine_now : NULL, &status_bar, now_ms());
+	screens_tick(&a->displays, have_engine_now ? &engine_now : NULL, &status_bar, ms);
 	if (screens_active() || a->ticks % 2) /* the test card: 30 frames a second */
 		return;
 	nlines = card_lines(a, lines, 8, &nerrors);

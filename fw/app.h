@@ -61,6 +61,7 @@ struct app {
 	struct app_mark mark[BOARD_MAX_DISPLAYS];
 	struct timespec started;
 	unsigned long ticks;
+	long last_second_ms; /* the last once-a-second work, monotonic ms */
 };
 
 /*
