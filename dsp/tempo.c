@@ -85,23 +85,21 @@ void tempo_feed(struct tempo *t, const float (*bands)[4], int n)
 	int i, b;
 
 	for (i = 0; i < n; i++) {
-		float o = 0, l[3];
+		float o = 0, l[3], e = bands[i][1] + bands[i][2], lm;
 
+		/* mid and high together: where snares and claps are */
+		lm = logf((isfinite(e) ? e : 0) + ENERGY_FLOOR);
+		if (t->primed && lm > t->prevm)
+			t->macc += lm - t->prevm;
+		t->prevm = lm;
 		for (b = 0; b < 3; b++) {
-			float e = bands[i][b];
+			e = bands[i][b];
 			l[b] = logf((isfinite(e) ? e : 0) + ENERGY_FLOOR);
-			if (b == 1 && !t->primed)
-				t->prevm = l[b];
 			if (t->primed && l[b] > t->prev[b])
 				o += band_weight[b] * (l[b] - t->prev[b]);
 			t->prev[b] = l[b];
 		}
 		t->primed = 1;
-		{
-			float om = l[1] > t->prevm ? l[1] - t->prevm : 0;
-			t->prevm = l[1];
-			t->macc += om;
-		}
 		if (t->n < t->cap)
 			t->env[t->n++] = o;
 		t->dacc += o;

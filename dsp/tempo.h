@@ -13,7 +13,8 @@
  *    (default 70-180 BPM) are weighed down smoothly rather than cut.
  *    Then the metrical level: among the pick and its relatives (x2, /2,
  *    x3/2, x2/3) with at least half its score, the beat is the one at
- *    which the mid band (snares, claps) repeats every two beats but not
+ *    which the mid and high bands (snares, claps) repeat every two beats
+ *    but not
  *    every beat, the backbeat, weighed by the DJ range again. Of two
  *    octave-related candidates with similar evidence (84 or 168, 67 or
  *    134) the one in the range wins.
@@ -63,7 +64,7 @@ struct tempo {
 	double *acf;        /* running autocorrelation of denv, lags 0..lag_max */
 	int lag_max;
 	double dsum;
-	float prevm, macc;  /* the mid band alone (snares) */
+	float prevm, macc;  /* the mid and high bands together (snares) */
 	float *menv;
 	double *macf, msum;
 	float *scratch;     /* the smoothed envelope, at finish */

@@ -53,6 +53,8 @@ void wavesum_init(struct wavesum *w, int rate, struct wave_col *cols, long max_f
 	w->hop = wavesum_hop(rate);
 	butter2(w->lp, rate / 2.0, WAVESUM_LOW_HZ, 0);
 	butter2(w->hp, rate / 2.0, WAVESUM_HIGH_HZ, 1);
+	butter2(w->bp[0], rate / 2.0, WAVESUM_LOW_HZ, 1);
+	butter2(w->bp[1], rate / 2.0, WAVESUM_HIGH_HZ, 0);
 	per = w->hop;
 	for (l = 0; l < WAVESUM_LEVELS; l++, per *= 2) {
 		w->level[l] = cols + used;
@@ -62,10 +64,11 @@ void wavesum_init(struct wavesum *w, int rate, struct wave_col *cols, long max_f
 }
 
 /* Samples from i on, after the groups of four, in both paths alike. */
-static void reduce_tail(const float *x, const float *lo, const float *hi, int i, int n, float out[4])
+static void reduce_tail(const float *x, const float *lo, const float *mid, const float *hi, int i, int n,
+			float out[4])
 {
 	for (; i < n; i++) {
-		float l = lo[i], h = hi[i], m = x[i] - l - h, a = fabsf(x[i]);
+		float l = lo[i], h = hi[i], m = mid[i], a = fabsf(x[i]);
 
 		out[0] += l * l;
 		out[1] += m * m;
@@ -74,14 +77,15 @@ static void reduce_tail(const float *x, const float *lo, const float *hi, int i,
 	}
 }
 
-void wavesum_reduce_scalar(const float *x, const float *lo, const float *hi, int n, float out[4])
+void wavesum_reduce_scalar(const float *x, const float *lo, const float *mid, const float *hi, int n,
+			   float out[4])
 {
 	float s[4][4] = {{0}}, pk[4] = {0};
 	int i = 0, j;
 
 	for (; i + 4 <= n; i += 4) {
 		for (j = 0; j < 4; j++) {
-			float l = lo[i + j], h = hi[i + j], m = x[i + j] - l - h, a = fabsf(x[i + j]);
+			float l = lo[i + j], h = hi[i + j], m = mid[i + j], a = fabsf(x[i + j]);
 
 			s[0][j] = s[0][j] + l * l;
 			s[1][j] = s[1][j] + m * m;
@@ -92,11 +96,12 @@ void wavesum_reduce_scalar(const float *x, const float *lo, const float *hi, int
 	for (j = 0; j < 3; j++)
 		out[j] = (s[j][0] + s[j][2]) + (s[j][1] + s[j][3]);
 	out[3] = fmaxf(fmaxf(pk[0], pk[1]), fmaxf(pk[2], pk[3]));
-	reduce_tail(x, lo, hi, i, n, out);
+	reduce_tail(x, lo, mid, hi, i, n, out);
 }
 
 #if defined(__ARM_NEON)
-void wavesum_reduce(const float *x, const float *lo, const float *hi, int n, float out[4])
+void wavesum_reduce(const float *x, const float *lo, const float *mid, const float *hi, int n,
+			   float out[4])
 {
 	float32x4_t sl = vdupq_n_f32(0), sm = sl, sh = sl, pk = sl;
 	float s[3][4], p[4];
@@ -104,7 +109,7 @@ void wavesum_reduce(const float *x, const float *lo, const float *hi, int n, flo
 
 	for (; i + 4 <= n; i += 4) {
 		float32x4_t vx = vld1q_f32(x + i), vl = vld1q_f32(lo + i), vh = vld1q_f32(hi + i);
-		float32x4_t vm = vsubq_f32(vsubq_f32(vx, vl), vh);
+		float32x4_t vm = vld1q_f32(mid + i);
 
 		sl = vaddq_f32(sl, vmulq_f32(vl, vl));
 		sm = vaddq_f32(sm, vmulq_f32(vm, vm));
@@ -118,7 +123,7 @@ void wavesum_reduce(const float *x, const float *lo, const float *hi, int n, flo
 	for (j = 0; j < 3; j++)
 		out[j] = (s[j][0] + s[j][2]) + (s[j][1] + s[j][3]);
 	out[3] = fmaxf(fmaxf(p[0], p[1]), fmaxf(p[2], p[3]));
-	reduce_tail(x, lo, hi, i, n, out);
+	reduce_tail(x, lo, mid, hi, i, n, out);
 }
 
 int wavesum_has_neon(void)
@@ -126,9 +131,10 @@ int wavesum_has_neon(void)
 	return 1;
 }
 #else
-void wavesum_reduce(const float *x, const float *lo, const float *hi, int n, float out[4])
+void wavesum_reduce(const float *x, const float *lo, const float *mid, const float *hi, int n,
+			   float out[4])
 {
-	wavesum_reduce_scalar(x, lo, hi, n, out);
+	wavesum_reduce_scalar(x, lo, mid, hi, n, out);
 }
 
 int wavesum_has_neon(void)
@@ -216,12 +222,14 @@ int wavesum_feed(struct wavesum *w, const float *in, int frames, float (*bands)[
 		}
 		section(w->lp, w->lz, w->x + w->fill, w->lo + w->fill, take);
 		section(w->hp, w->hz, w->x + w->fill, w->hi + w->fill, take);
+		section(w->bp[0], w->bz[0], w->x + w->fill, w->mid + w->fill, take);
+		section(w->bp[1], w->bz[1], w->mid + w->fill, w->mid + w->fill, take);
 		w->fill += take;
 		i += 2 * take;
 		if (w->fill == half) {
 			float e[4];
 
-			wavesum_reduce(w->x, w->lo, w->hi, half, e);
+			wavesum_reduce(w->x, w->lo, w->mid, w->hi, half, e);
 			e[0] /= half;
 			e[1] /= half;
 			e[2] /= half;

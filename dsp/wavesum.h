@@ -43,7 +43,9 @@ struct wavesum {
 	float hz[2];
 	int fill;      /* decimated samples in the current column */
 	float acc[4];  /* its sums of squares (low, mid, high) and peak */
-	float x[128], lo[128], hi[128]; /* the current column's decimated samples */
+	float bp[2][5]; /* mid: high-pass at the low edge, then low-pass at the high edge */
+	float bz[2][2];
+	float x[128], lo[128], mid[128], hi[128]; /* the current column's decimated samples */
 	struct wave_col *level[WAVESUM_LEVELS];
 	long cap[WAVESUM_LEVELS];
 	long n[WAVESUM_LEVELS];           /* columns done per level */
@@ -83,11 +85,13 @@ void wavesum_read(const struct wavesum *w, double from, double frames_per_col, s
 		  int n);
 
 /*
- * The kernel: over n decimated samples x with their low and high parts,
- * out = {sum lo^2, sum (x - lo - hi)^2, sum hi^2, max |x|}.
+ * The kernel: over n decimated samples x with their three bands,
+ * out = {sum lo^2, sum mid^2, sum hi^2, max |x|}.
  */
-void wavesum_reduce(const float *x, const float *lo, const float *hi, int n, float out[4]);
-void wavesum_reduce_scalar(const float *x, const float *lo, const float *hi, int n, float out[4]);
+void wavesum_reduce(const float *x, const float *lo, const float *mid, const float *hi, int n,
+		    float out[4]);
+void wavesum_reduce_scalar(const float *x, const float *lo, const float *mid, const float *hi, int n,
+			   float out[4]);
 
 /* Return: 1 when this build reduces with NEON. */
 int wavesum_has_neon(void);

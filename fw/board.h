@@ -14,7 +14,7 @@
 #define BOARD_MAX_TOUCH 4
 #define BOARD_MAX_LIBRARY 4
 #define BOARD_MAX_ERRORS 16
-#define BOARD_ERROR_MAX 200
+#define BOARD_ERROR_MAX 224
 #define BOARD_FILE_MAX 65536
 #define BOARD_DEFAULT_PATH "/etc/slipmat/board"
 

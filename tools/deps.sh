@@ -7,6 +7,7 @@ pkgs="build-essential pkg-config libasound2-dev libdrm-dev libevdev-dev libcmock
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libasound2-dev:arm64 libdrm-dev:arm64 libevdev-dev:arm64 libcmocka-dev:arm64
 libsamplerate0-dev
+aubio-tools bpm-tools sox ffmpeg
 qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd"
 
 missing=""
