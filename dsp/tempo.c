@@ -147,6 +147,9 @@ static double backbeat_level(const struct tempo *t, double lag, double lo, doubl
 
 		if (bpm < TEMPO_SEARCH_MIN || bpm > TEMPO_SEARCH_MAX || 2 * c + 1 > t->lag_max)
 			continue;
+		/* the pick may lie outside the DJ range; a relative only inside it */
+		if (k > 0 && (bpm < lo || bpm > hi))
+			continue;
 		if (score(t, mean * mean, c) < BB_EVIDENCE * base)
 			continue;
 		sc = acf_of(t->macf, t, m2, 2 * c) - acf_of(t->macf, t, m2, c);

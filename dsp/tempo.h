@@ -11,11 +11,11 @@
  *    end. Each candidate beat period L scores A(L) + A(2L) / 2 (the beat
  *    and the half bar agree); candidates outside the board's DJ range
  *    (default 70-180 BPM) are weighed down smoothly rather than cut.
- *    Then the metrical level: among the pick and its relatives (x2, /2,
- *    x3/2, x2/3) with at least half its score, the beat is the one at
- *    which the mid and high bands (snares, claps) repeat every two beats
- *    but not
- *    every beat, the backbeat, weighed by the DJ range again. Of two
+ *    Then the metrical level: among the pick and those of its relatives
+ *    (x2, /2, x3/2, x2/3) that lie in the DJ range and have at least half
+ *    its score, the beat is the one at which the mid and high bands
+ *    (snares, claps) repeat every two beats but not every beat: the
+ *    backbeat. Of two
  *    octave-related candidates with similar evidence (84 or 168, 67 or
  *    134) the one in the range wins.
  * 3. Grid: a comb over the full-resolution envelope finds the period

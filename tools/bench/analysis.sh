@@ -32,8 +32,12 @@ bench=$out/bench/analysis_bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# children's CPU seconds so far (the second line of `times`)
-cpu() { times | awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+# children's CPU seconds so far (the second line of `times`), into $cpu:
+# `times` must run in this shell, not in a $(...) subshell
+mark() {
+	times >"$tmp/times"
+	cpu=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$tmp/times")
+}
 
 nice "$bench" tracks "$n" "$secs" "$tmp" >"$out/bench/analysis_tracks.txt"
 ours=$(sed -n 's/^summary //p' "$out/bench/analysis_tracks.txt")
@@ -44,15 +48,18 @@ get() { echo "$ours" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) pr
 for f in "$tmp"/t*.wav; do
 	sox "$f" -t raw -r 44100 -e float -b 32 -c 1 "${f%.wav}.f32"
 done
-c0=$(cpu)
+mark
+c0=$cpu
 for f in "$tmp"/t*.wav; do
 	printf '%s %s\n' "$(basename "$f")" "$(nice aubio tempo -i "$f" 2>/dev/null | awk '/bpm/ { print $1 }' | tail -1)" >>"$tmp/aubio.txt"
 done
-c1=$(cpu)
+mark
+c1=$cpu
 for f in "$tmp"/t*.wav; do
 	printf '%s %s\n' "$(basename "$f")" "$(nice bpm -m 70 -x 180 <"${f%.wav}.f32")" >>"$tmp/bpm.txt"
 done
-c2=$(cpu)
+mark
+c2=$cpu
 
 # accuracy of a "file bpm" list against truth.txt
 score() {
@@ -103,11 +110,14 @@ if [ -d "$music" ]; then
 		ffmpeg -v error -y -i "$f" -f f32le -ac 1 -ar 44100 "$tmp/r1.f32"
 		mins=$(awk -v s="$(stat -c %s "$tmp/r1.f32")" 'BEGIN { print s / 4 / 44100 / 60 }')
 		line=$("$bench" raw "$tmp/r.f32" 44100)
-		c0=$(cpu)
+		mark
+		c0=$cpu
 		a=$(aubio tempo -i "$tmp/r.wav" 2>/dev/null | awk '/bpm/ { print $1 }' | tail -1)
-		c1=$(cpu)
+		mark
+		c1=$cpu
 		p=$(bpm -m 70 -x 180 <"$tmp/r1.f32")
-		c2=$(cpu)
+		mark
+		c2=$cpu
 		tag=$(ffprobe -v error -show_entries format_tags=TBPM,TBP,BPM -of default=nw=1:nk=1 "$f" 2>/dev/null | head -1)
 		echo "$line" | awk -v b="$b" -v tag="${tag:--}" -v a="$a" -v p="$p" -v m="$mins" -v c0="$c0" -v c1="$c1" -v c2="$c2" \
 			'{ for (i = 1; i < NF; i++) v[$i] = $(i + 1)
