@@ -6,8 +6,10 @@
  * The job reads the deck's struct track while it is still being decoded:
  * each slice takes what lies in [done, ready) (acquire), so playing never
  * waits and the waveform fills in behind the decoder. When the track's
- * last frame has been read, the next slices finish: tempo and grid (a few
- * milliseconds), key and loudness; then result.done is 1.
+ * last frame has been read, the next slice finishes: tempo and grid, key
+ * and loudness in one step, not sliced (the longest slice of a 40 s track
+ * was 1.5 ms on the x86-64 host with it; it grows with the track's
+ * length); then result.done is 1.
  *
  * All memory comes from the arena once (analyze_init(), for the longest
  * track a deck holds); a job is reused for every track (analyze_start()).
