@@ -203,7 +203,8 @@ run: deps
 
 # Benchmarks: speed and memory figures for the README, measured side by
 # side in one run (tools/bench/run.sh says what each figure is).
-bench: deps
+bench:
+	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory all unit-tests
 	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all neon-tests
 	@sh tools/bench/run.sh $(OUT) build/aarch64

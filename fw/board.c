@@ -21,12 +21,13 @@
 #include <unistd.h>
 
 enum section { SEC_NONE, SEC_BOARD, SEC_DISPLAY, SEC_TOUCH, SEC_AUDIO, SEC_REALTIME,
-	       SEC_MEMORY, SEC_STORAGE, SEC_THERMAL, SEC_CONTROL, SEC_COUNT };
+	       SEC_MEMORY, SEC_STORAGE, SEC_THERMAL, SEC_CONTROL, SEC_ANALYSIS, SEC_COUNT };
 
 static const char *const section_name[SEC_COUNT] = {
 	[SEC_BOARD] = "board",	     [SEC_DISPLAY] = "display", [SEC_TOUCH] = "touch",
 	[SEC_AUDIO] = "audio",	     [SEC_REALTIME] = "realtime", [SEC_MEMORY] = "memory",
 	[SEC_STORAGE] = "storage",   [SEC_THERMAL] = "thermal", [SEC_CONTROL] = "control",
+	[SEC_ANALYSIS] = "analysis",
 };
 
 enum kind { K_STR, K_INT, K_BOOL, K_ENUM, K_MODE, K_ROTATION, K_CPUS, K_MATCH, K_CAL, K_LIBRARY };
@@ -88,6 +89,9 @@ static const struct key keys[] = {
 	{ .sec = SEC_THERMAL, .name = "warn_c", .kind = K_INT, B(thermal.warn_c), .min = 40, .max = 125 },
 	{ .sec = SEC_THERMAL, .name = "crit_c", .kind = K_INT, B(thermal.crit_c), .min = 40, .max = 125 },
 	{ .sec = SEC_CONTROL, .name = "socket", .kind = K_STR, B(control) },
+	{ .sec = SEC_ANALYSIS, .name = "min_bpm", .kind = K_INT, B(analysis.min_bpm), .min = 30, .max = 300 },
+	{ .sec = SEC_ANALYSIS, .name = "max_bpm", .kind = K_INT, B(analysis.max_bpm), .min = 30, .max = 300 },
+	{ .sec = SEC_ANALYSIS, .name = "target_lufs", .kind = K_INT, B(analysis.target_lufs), .min = -40, .max = 0 },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -141,6 +145,9 @@ void board_defaults(struct board *b)
 	b->thermal.warn_c = 85;
 	b->thermal.crit_c = 95;
 	snprintf(b->control, sizeof b->control, "/run/slipmat.sock");
+	b->analysis.min_bpm = 70;
+	b->analysis.max_bpm = 180;
+	b->analysis.target_lufs = -14;
 }
 
 __attribute__((format(printf, 3, 4))) static void error_at(struct parser *p, int line,
@@ -442,7 +449,7 @@ static void parse_section(struct parser *p, char *s)
 			break;
 	if (sec == SEC_COUNT) {
 		error(p, "unknown section [%s] (expected board, display N, touch N, audio, "
-			 "realtime, memory, storage, thermal or control)", name);
+			 "realtime, memory, storage, thermal, control or analysis)", name);
 		return;
 	}
 	if (sec == SEC_DISPLAY || sec == SEC_TOUCH) {
@@ -568,6 +575,9 @@ static void validate(struct parser *p)
 		error_at(p, p->outputs_line ? p->outputs_line : p->channels_line,
 			 "outputs split-cue needs channels = 2 (mono master left, cue right), have %d",
 			 b->audio.channels);
+	if (b->analysis.max_bpm <= b->analysis.min_bpm)
+		error_at(p, 0, "analysis max_bpm (%d) must be above min_bpm (%d)",
+			 b->analysis.max_bpm, b->analysis.min_bpm);
 	if (b->thermal.crit_c < b->thermal.warn_c)
 		error_at(p, 0, "thermal crit_c (%d) is below warn_c (%d)", b->thermal.crit_c,
 			 b->thermal.warn_c);

@@ -14,7 +14,7 @@
 #define BOARD_MAX_TOUCH 4
 #define BOARD_MAX_LIBRARY 4
 #define BOARD_MAX_ERRORS 16
-#define BOARD_ERROR_MAX 200
+#define BOARD_ERROR_MAX 224
 #define BOARD_FILE_MAX 65536
 #define BOARD_DEFAULT_PATH "/etc/slipmat/board"
 
@@ -79,6 +79,12 @@ struct board_thermal {
 	int crit_c;
 };
 
+/* Track analysis: the BPM range octave errors are resolved into, auto-gain's target. */
+struct board_analysis {
+	int min_bpm, max_bpm; /* e.g. 70..180: 84 and 168 are the same track, 168 wins */
+	int target_lufs;      /* integrated loudness auto-gain brings tracks to */
+};
+
 /* Which family of hal backends the box runs on. */
 enum board_backend {
 	BOARD_BACKEND_HW,  /* DRM, evdev, ALSA: the appliance and the emulator */
@@ -100,6 +106,7 @@ struct board {
 	struct board_storage storage;
 	struct board_thermal thermal;
 	char control[108]; /* control socket path */
+	struct board_analysis analysis;
 };
 
 struct board_errors {

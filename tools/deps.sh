@@ -6,11 +6,16 @@ set -eu
 pkgs="build-essential pkg-config libasound2-dev libdrm-dev libevdev-dev libcmocka-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 libasound2-dev:arm64 libdrm-dev:arm64 libevdev-dev:arm64 libcmocka-dev:arm64
-libsamplerate0-dev libsodium-dev libsodium-dev:arm64 e2fsprogs
-libfreetype-dev fonts-dejavu-core libpixman-1-dev
-libmpg123-dev libmpg123-dev:arm64 clang libfuzzer-14-dev flac mpg123
+libsodium-dev libsodium-dev:arm64 e2fsprogs
+libfreetype-dev fonts-dejavu-core
+libmpg123-dev libmpg123-dev:arm64 clang libfuzzer-14-dev
 qemu-system-x86 qemu-system-arm busybox-static cpio kmod xz-utils zstd
 mtools dosfstools exfatprogs"
+# Only the benchmarks' reference libraries and tools (make bench).
+if [ "${1:-}" = bench ]; then
+	pkgs="$pkgs libsamplerate0-dev libpixman-1-dev flac mpg123 valgrind
+aubio-tools bpm-tools sox ffmpeg"
+fi
 
 missing=""
 for p in $pkgs; do

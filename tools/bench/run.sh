@@ -12,7 +12,8 @@
 #   3. the rasterizer against pixman (tools/bench/gfx.sh), the library's
 #      search and scan (tools/bench/library.sh), track decoding against
 #      flac -d and mpg123 -w (tools/bench/decode.sh), power cuts during
-#      installs in the emulator (tools/bench/update.sh, POWER_CUTS=50)
+#      installs in the emulator (tools/bench/update.sh, POWER_CUTS=50), track
+#      analysis against aubio and bpm-tools (tools/bench/analysis.sh)
 #   4. a paced soak (tools/bench/soak.c): the engine in the box's audio
 #      thread, into the WAV sink at 64 frames in real time, one busy
 #      process per CPU competing; SOAK_SECONDS long (30 by default)
@@ -59,6 +60,7 @@ part() {
 part gfx tools/bench/gfx.sh "$host" 300
 part library tools/bench/library.sh "$host"
 part decode tools/bench/decode.sh "$host" 7
+part analysis tools/bench/analysis.sh "$host" 200 60
 part update tools/bench/update.sh "$host" "${POWER_CUTS:-50}"
 
 echo "bench: a ${soak_s} s soak in real time under load"
@@ -101,7 +103,7 @@ echo "| soak: worst period-processing time | $(get "$s" worst_us) us (${worst_pc
 echo "| soak: xruns (the sink's late buffers and the PCM's) | $(get "$s" xruns) | 0 |"
 echo "| soak: minor page faults in the audio thread while playing | $(get "$s" minor_faults) | 0 |"
 echo "| soak: time the hypervisor took the CPUs away (steal, all CPUs) | $(get "$s" steal_ms) ms | |"
-for name in resample gfx library decode update; do
+for name in resample gfx library decode analysis update; do
 	if [ -s "$res/$name.txt" ]; then
 		echo
 		cat "$res/$name.txt"

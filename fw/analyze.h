@@ -1,0 +1,89 @@
+/*
+ * analyze: a track's analysis as a job the event loop runs in
+ * time-budgeted slices: BPM and beat grid, key, integrated loudness and
+ * auto-gain, and the three-band waveform summary.
+ *
+ * The job reads the deck's struct track while it is still being decoded:
+ * each slice takes what lies in [done, ready) (acquire), so playing never
+ * waits and the waveform fills in behind the decoder. When the track's
+ * last frame has been read, the next slice finishes: tempo and grid, key
+ * and loudness in one step, not sliced (the longest slice of a 40 s track
+ * was 1.5 ms on the x86-64 host with it; it grows with the track's
+ * length); then result.done is 1.
+ *
+ * All memory comes from the arena once (analyze_init(), for the longest
+ * track a deck holds); a job is reused for every track (analyze_start()).
+ * The results are a plain struct with a version (struct analysis), what
+ * the library's per-track store saves, so a track is analysed once; the
+ * waveform columns are in the job (wavesum_read(&job->wave, ...)).
+ */
+#ifndef SLIPMAT_ANALYZE_H
+#define SLIPMAT_ANALYZE_H
+
+#include "arena.h"
+#include "deck.h"
+#include "grid.h"
+
+#include "../dsp/key.h"
+#include "../dsp/loudness.h"
+#include "../dsp/tempo.h"
+#include "../dsp/wavesum.h"
+
+#define ANALYSIS_VERSION 1
+#define ANALYZE_CHUNK 4096 /* frames between looks at the clock */
+
+/* What the analysis found: saved per track (plain data, no pointers). */
+struct analysis {
+	int version;      /* ANALYSIS_VERSION */
+	int done;         /* 1: every field below is final */
+	int rate;         /* the frames below are at this rate */
+	long frames;      /* the track's length */
+	struct beat_grid grid; /* invalid when no steady beat was found */
+	double bpm_confidence; /* 0..1 */
+	int key;               /* 0..11 major C..B, 12..23 minor, KEY_UNKNOWN */
+	double key_confidence; /* 0..1 */
+	double lufs;           /* integrated loudness, LOUDNESS_SILENT for silence */
+	double gain_db;        /* auto-gain to the target: target - lufs, within +-24 dB */
+	double target_lufs;
+};
+
+enum analyze_state { ANALYZE_IDLE, ANALYZE_READING, ANALYZE_FINISHING, ANALYZE_DONE };
+
+struct analyze {
+	enum analyze_state state;
+	const struct track *track;
+	long done;      /* frames read so far */
+	long max_frames;
+	int rate;
+	double min_bpm, max_bpm, target_lufs;
+	struct analysis result;
+	struct wavesum wave;
+	struct tempo tempo;
+	struct loudness loud;
+	struct key key;
+	struct wave_col *cols;
+	void *tempo_mem, *loud_mem;
+	float bands[ANALYZE_CHUNK / 128 + 2][4];
+};
+
+/*
+ * Take memory for tracks of up to max_frames at rate from the arena.
+ * min_bpm, max_bpm and target_lufs come from the board profile.
+ * Return: 0, or -ENOMEM (the arena said what did not fit).
+ */
+int analyze_init(struct analyze *a, struct arena *ar, int rate, long max_frames, double min_bpm,
+		 double max_bpm, double target_lufs);
+
+/* Start on track (its frames fixed, decoding may go on). Return: 0, -EINVAL (too long). */
+int analyze_start(struct analyze *a, const struct track *t);
+
+/*
+ * Work for about budget_ns (at least one chunk). Return: 1 when the
+ * result is done, 0 when there is more to do (or the decoder is behind).
+ */
+int analyze_step(struct analyze *a, long budget_ns);
+
+/* Forget the track (the deck unloads it). */
+void analyze_stop(struct analyze *a);
+
+#endif
