@@ -155,7 +155,7 @@ static double correlate(const double *c, const double *p, int t)
 int key_estimate(const struct key *k, double *confidence)
 {
 	double best = -2, second = -2;
-	int key, found = KEY_UNKNOWN;
+	int key, found = KEY_NOT_FOUND;
 
 	if (confidence)
 		*confidence = 0;
@@ -171,7 +171,7 @@ int key_estimate(const struct key *k, double *confidence)
 		}
 	}
 	if (best <= 0)
-		return KEY_UNKNOWN;
+		return KEY_NOT_FOUND;
 	if (confidence)
 		*confidence = best - second < 1 ? best - second : 1;
 	return found;

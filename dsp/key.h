@@ -16,7 +16,7 @@
 #define SLIPMAT_KEY_H
 
 #define KEY_FFT 2048
-#define KEY_UNKNOWN (-1)
+#define KEY_NOT_FOUND (-1)
 
 struct key {
 	int rate;
@@ -40,13 +40,13 @@ void key_init(struct key *k, int rate);
 /* Listen to frames of stereo interleaved in. */
 void key_feed(struct key *k, const float *in, long frames);
 
-/* Return: the key (0..23) or KEY_UNKNOWN; *confidence 0..1 when not NULL. */
+/* Return: the key (0..23) or KEY_NOT_FOUND; *confidence 0..1 when not NULL. */
 int key_estimate(const struct key *k, double *confidence);
 
-/* "Am", "F#" ...; "?" for KEY_UNKNOWN. */
+/* "Am", "F#" ...; "?" for KEY_NOT_FOUND. */
 const char *key_name(int key);
 
-/* "8A", "8B" ...; "?" for KEY_UNKNOWN. */
+/* "8A", "8B" ...; "?" for KEY_NOT_FOUND. */
 const char *key_camelot(int key);
 
 #endif

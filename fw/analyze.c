@@ -53,7 +53,7 @@ int analyze_start(struct analyze *a, const struct track *t)
 	a->result.version = ANALYSIS_VERSION;
 	a->result.rate = a->rate;
 	a->result.frames = t->frames;
-	a->result.key = KEY_UNKNOWN;
+	a->result.key = KEY_NOT_FOUND;
 	a->result.lufs = LOUDNESS_SILENT;
 	a->result.target_lufs = a->target_lufs;
 	a->state = ANALYZE_READING;

@@ -40,7 +40,7 @@ struct analysis {
 	long frames;      /* the track's length */
 	struct beat_grid grid; /* invalid when no steady beat was found */
 	double bpm_confidence; /* 0..1 */
-	int key;               /* 0..11 major C..B, 12..23 minor, KEY_UNKNOWN */
+	int key;               /* 0..11 major C..B, 12..23 minor, KEY_NOT_FOUND */
 	double key_confidence; /* 0..1 */
 	double lufs;           /* integrated loudness, LOUDNESS_SILENT for silence */
 	double gain_db;        /* auto-gain to the target: target - lufs, within +-24 dB */

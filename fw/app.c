@@ -3,6 +3,7 @@
  * in the order the init registers them.
  */
 #include "app.h"
+#include "analyze.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -346,6 +347,86 @@ static int load_command(const char *arg, struct ctl_reply *r)
 }
 
 /*
+ * Track analysis (fw/analyze.h), one job per deck, in the loop: a slice
+ * each tick while a deck's track is new, the deck being loaded first.
+ * The waveform fills in on the screen as it goes; once done the beat grid
+ * goes to the deck (sync, quantise, beat loops), the loudness to the
+ * channel's auto-gain, and the tempo, key and loudness to the track's
+ * store record.
+ */
+#define ANALYZE_BUDGET_NS 2000000L
+
+static struct analyze analyzers[ENGINE_DECKS];
+static struct ui_track shown[ENGINE_DECKS]; /* what each deck's info bar says */
+static int have_analyzers, analyzing[ENGINE_DECKS];
+
+static void open_analyzers(struct app *a)
+{
+	long frames = (long)a->board.memory.deck_minutes * 60 * engine.rate;
+
+	for (int d = 0; d < ENGINE_DECKS; d++)
+		if (analyze_init(&analyzers[d], &a->arena, engine.rate, frames,
+				 a->board.analysis.min_bpm, a->board.analysis.max_bpm,
+				 a->board.analysis.target_lufs) != 0) {
+			log_error("analysis: no room in the arena; tracks are not analysed");
+			return;
+		}
+	have_analyzers = 1;
+}
+
+static void analysis_begin(int deck)
+{
+	struct ui_wave w = {{NULL, NULL, NULL}, 0, 0, 0, &analyzers[deck].wave};
+
+	analyzing[deck] = have_analyzers && analyze_start(&analyzers[deck], &tracks[deck]) == 0;
+	if (analyzing[deck])
+		screens_wave(deck, &w);
+}
+
+static void prep_found(int deck, const struct analysis *an);
+
+static void analysis_done(int deck)
+{
+	const struct analysis *an = &analyzers[deck].result;
+	struct engine_cmd c = {.op = ENGINE_DECK, .deck = deck};
+
+	analyzing[deck] = 0;
+	if (an->grid.valid) {
+		c.d.op = DECK_GRID;
+		c.d.grid = an->grid;
+		engine_command(&engine, &c);
+	}
+	c = (struct engine_cmd){.op = ENGINE_AUTOGAIN, .deck = deck, .v = {(float)an->gain_db}};
+	engine_command(&engine, &c);
+	c = (struct engine_cmd){.op = ENGINE_AUTOGAIN_ON, .deck = deck, .flags = 1};
+	engine_command(&engine, &c);
+	log_info("deck %c: analysed: %.2f bpm (confidence %.2f), key %s, %.1f LUFS, auto-gain %+.1f dB",
+		 'A' + deck, an->grid.valid ? an->grid.bpm : 0.0, an->bpm_confidence,
+		 key_name(an->key), an->lufs, an->gain_db);
+	prep_found(deck, an);
+	if (an->key != KEY_NOT_FOUND) {
+		snprintf(shown[deck].key, sizeof shown[deck].key, "%s", key_name(an->key));
+		snprintf(shown[deck].camelot, sizeof shown[deck].camelot, "%s", key_camelot(an->key));
+		screens_track(deck, &shown[deck]);
+	}
+}
+
+/* Each tick: a slice for the deck that is loading, else the other. */
+static void analysis_tick(void)
+{
+	for (int k = 0; k < ENGINE_DECKS; k++) {
+		int d = load_into >= 0 ? (load_into + k) % ENGINE_DECKS : k;
+
+		if (!analyzing[d])
+			continue;
+		if (analyze_step(&analyzers[d], ANALYZE_BUDGET_NS) == 1)
+			analysis_done(d);
+		screens_wave_grew(d);
+		return;
+	}
+}
+
+/*
  * A DJ's preparation kept with the track: a deck's track from a library
  * source gets its saved cue point and hot cues back when it loads, and
  * what the DJ changes is saved on the track's own device
@@ -475,6 +556,37 @@ static void prep_save(int deck)
 			 src->name);
 }
 
+/* The analysis of the deck's track, into its record on its device. */
+static void prep_found(int deck, const struct analysis *an)
+{
+	static struct store_record rec;
+	struct prep *p = &prep[deck];
+	const struct library_source *src;
+	int err;
+
+	if (p->src < 0 || library.source[p->src].state == LIBRARY_FREE)
+		return;
+	src = &library.source[p->src];
+	if (store_load(src->root, p->rel, &rec, NULL, 0) != 0) {
+		memset(&rec, 0, sizeof rec);
+		snprintf(rec.path, sizeof rec.path, "%s", p->rel);
+	}
+	if (an->grid.valid) {
+		rec.grid.bpm = an->grid.bpm;
+		rec.grid.first_beat = an->grid.first_beat / an->rate;
+		rec.grid.beats_per_bar = (uint32_t)an->grid.beats_per_bar;
+		rec.grid.valid = 1;
+		rec.bpm = (float)an->grid.bpm;
+	}
+	snprintf(rec.key, sizeof rec.key, "%s", key_camelot(an->key));
+	rec.loudness = (float)an->lufs;
+	rec.duration = (double)an->frames / an->rate;
+	err = save_record(src, &rec);
+	if (err)
+		log_error("deck %c: %s: analysis not saved on %s: %s", 'A' + deck, p->rel, src->name,
+			  strerror(-err));
+}
+
 /* Each tick: note what changed on the decks' tracks; save once they are still. */
 static void prep_tick(long ms)
 {
@@ -513,7 +625,8 @@ static void show_track(int deck, const char *path, const char *note)
 	if (fd >= 0)
 		close(fd);
 	snprintf(t.note, sizeof t.note, "%.120s", note);
-	screens_track(deck, &t, NULL);
+	shown[deck] = t;
+	screens_track(deck, &t);
 }
 
 /* Each tick: start a load once its deck has let go of its track. */
@@ -527,6 +640,7 @@ static void load_tick(void)
 			load_into = deck;
 			deck_op(deck, DECK_LOAD, &tracks[deck]);
 			prep_restore(deck, load_path);
+			analysis_begin(deck);
 			load_arm(1);
 			show_track(deck, load_path, loader.msg);
 		}
@@ -550,6 +664,7 @@ static void open_engine(struct app *a)
 	have_engine = 1;
 	audio_attach(&a->audio, &engine);
 	open_loader(a); /* before the decks take what the arena has left */
+	open_analyzers(a);
 	err = take_tracks(a);
 	if (err == 0)
 		err = engine_test_tracks(&engine, tracks, AUDIO_TONE_A_HZ, AUDIO_TONE_B_HZ,
@@ -624,7 +739,7 @@ static void open_screens(struct app *a)
 				 d == 0 ? AUDIO_TONE_A_HZ : AUDIO_TONE_B_HZ);
 			snprintf(t.artist, sizeof t.artist, "slipmat, %s",
 				 d == 0 ? "on the master" : "on the cue");
-			screens_track(d, &t, NULL);
+			screens_track(d, &t);
 		}
 	}
 }
@@ -918,6 +1033,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		have_engine_now = 1;
 	if (have_loader)
 		load_tick();
+	if (have_analyzers)
+		analysis_tick();
 	if (have_library)
 		prep_tick(ms);
 	/* Once a second: a dead audio thread is logged (and shown) once, and

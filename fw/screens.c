@@ -103,12 +103,22 @@ void screens_touch(const struct touch_point *p, long ms)
 		gesture_touch(&gestures, p, ms);
 }
 
-void screens_track(int d, const struct ui_track *t, const struct ui_wave *w)
+void screens_track(int d, const struct ui_track *t)
 {
-	if (!up)
-		return;
-	ui_set_track(&ui, d, t);
-	ui_set_wave(&ui, d, w);
+	if (up)
+		ui_set_track(&ui, d, t);
+}
+
+void screens_wave(int d, const struct ui_wave *w)
+{
+	if (up)
+		ui_set_wave(&ui, d, w);
+}
+
+void screens_wave_grew(int d)
+{
+	if (up)
+		ui_wave_grew(&ui, d);
 }
 
 void screens_control(enum widget_kind kind, int deck, float value)

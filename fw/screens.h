@@ -43,8 +43,12 @@ void screens_show_card(int on);
 /* A touch point (hal/touch.h), at ms on the monotonic clock. */
 void screens_touch(const struct touch_point *p, long ms);
 
-/* Deck d's track info and waveform summary (NULL: none). */
-void screens_track(int d, const struct ui_track *t, const struct ui_wave *w);
+/* Deck d's track info (NULL: none). */
+void screens_track(int d, const struct ui_track *t);
+
+/* Deck d's waveform summary (NULL: none); screens_wave_grew() when it has more. */
+void screens_wave(int d, const struct ui_wave *w);
+void screens_wave_grew(int d);
 
 /*
  * The tick: the engine's state st (NULL: none new), the status bar's

@@ -87,6 +87,12 @@ void ui_set_wave(struct ui *u, int d, const struct ui_wave *w)
 	mark(u, W_OVERVIEW, d);
 }
 
+void ui_wave_grew(struct ui *u, int d)
+{
+	mark(u, W_WAVEFORM, d);
+	mark(u, W_OVERVIEW, d);
+}
+
 void ui_set_status(struct ui *u, const struct ui_status *s)
 {
 	int same = strcmp(s->clock, u->status.clock) == 0 &&
@@ -362,7 +368,18 @@ static void waveform(struct ui *u, struct surface *s, struct rect r, int d)
 	int x0 = r.x + r.w / 2, n = r.w < UI_MAX_WIDTH ? r.w : UI_MAX_WIDTH;
 	const uint8_t *amp[3] = {u->col[0], u->col[1], u->col[2]};
 
-	for (int i = 0; i < n; i++) {
+	if (w->sum && st->loaded) {
+		wavesum_read(w->sum, pos - (r.w / 2) * fpp, fpp, u->cols, n);
+		for (int i = 0; i < n; i++) {
+			double f = pos + (i - r.w / 2) * fpp;
+			int in = f >= 0 && f < st->frames;
+
+			u->col[0][i] = in ? u->cols[i].low : 0;
+			u->col[1][i] = in ? u->cols[i].mid : 0;
+			u->col[2][i] = in ? u->cols[i].high : 0;
+		}
+	}
+	for (int i = 0; i < n && !(w->sum && st->loaded); i++) {
 		double f = pos + (i - r.w / 2) * fpp;
 
 		for (int b = 0; b < 3; b++) {
@@ -416,7 +433,15 @@ static void overview(struct ui *u, struct surface *s, struct rect r, int d)
 	const uint8_t *amp[3] = {u->col[0], u->col[1], u->col[2]};
 	double per_px = st->frames > 0 ? st->frames / r.w : 0;
 
-	for (int i = 0; i < n; i++)
+	if (w->sum && st->loaded && per_px > 0) {
+		wavesum_read(w->sum, 0, per_px, u->cols, n);
+		for (int i = 0; i < n; i++) {
+			u->col[0][i] = u->cols[i].low;
+			u->col[1][i] = u->cols[i].mid;
+			u->col[2][i] = u->cols[i].high;
+		}
+	}
+	for (int i = 0; i < n && !(w->sum && st->loaded && per_px > 0); i++)
 		for (int b = 0; b < 3; b++) {
 			long b0, b1;
 

@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "../dsp/wavesum.h"
 #include "controls.h"
 #include "gfx/damage.h"
 #include "gfx/gfx.h"
@@ -51,6 +52,8 @@ struct ui_wave {
 	const uint8_t *band[3];
 	long bins, ready;
 	double frames_per_bin;
+	/* or, when set, the analysis's multi-resolution summary (read at any zoom) */
+	const struct wavesum *sum;
 };
 
 /* The status bar. */
@@ -75,6 +78,7 @@ struct ui {
 	int rate;
 	unsigned long drawn; /* widgets drawn so far */
 	uint8_t col[3][UI_MAX_WIDTH]; /* one waveform's columns */
+	struct wave_col cols[UI_MAX_WIDTH]; /* read from a wavesum */
 };
 
 /*
@@ -89,6 +93,9 @@ void ui_set_track(struct ui *u, int d, const struct ui_track *t);
 
 /* Deck d's waveform summary (NULL: none). Redraws the waveform and overview. */
 void ui_set_wave(struct ui *u, int d, const struct ui_wave *w);
+
+/* Deck d's summary has grown (analysis went on): redraw what shows it. */
+void ui_wave_grew(struct ui *u, int d);
 
 /* The status bar; redrawn when it differs from what is shown. */
 void ui_set_status(struct ui *u, const struct ui_status *s);

@@ -129,7 +129,7 @@ static void test_reuse_and_silence(void **state)
 	/* silence: no grid, no key, no gain */
 	assert_int_equal(job.result.done, 1);
 	assert_false(job.result.grid.valid);
-	assert_int_equal(job.result.key, KEY_UNKNOWN);
+	assert_int_equal(job.result.key, KEY_NOT_FOUND);
 	assert_true(job.result.lufs == LOUDNESS_SILENT);
 	assert_true(job.result.gain_db == 0);
 	{

@@ -32,7 +32,7 @@ static void test_names(void **state)
 	assert_string_equal(key_camelot(0), "8B");
 	assert_string_equal(key_name(21), "Am");
 	assert_string_equal(key_camelot(21), "8A");
-	assert_string_equal(key_name(KEY_UNKNOWN), "?");
+	assert_string_equal(key_name(KEY_NOT_FOUND), "?");
 	assert_string_equal(key_camelot(24), "?");
 	for (i = 0; i < 12; i++) {
 		int maj = atoi(key_camelot(i)), fifth = atoi(key_camelot((i + 7) % 12));
@@ -76,7 +76,7 @@ static void test_silence(void **state)
 	memset(audio, 0, sizeof audio);
 	key_init(&k, RATE);
 	key_feed(&k, audio, FRAMES);
-	assert_int_equal(key_estimate(&k, &conf), KEY_UNKNOWN);
+	assert_int_equal(key_estimate(&k, &conf), KEY_NOT_FOUND);
 	assert_true(conf == 0);
 }
 

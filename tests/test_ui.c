@@ -109,7 +109,7 @@ static int teardown(void **state)
 /* Deck d with a 60 s track at pos, a 120 BPM grid, and its waveform. */
 static void deck_at(int d, double pos, int playing)
 {
-	struct ui_wave w = {{bands[0], bands[1], bands[2]}, TRACK_FRAMES / BIN, TRACK_FRAMES / BIN, BIN};
+	struct ui_wave w = {{bands[0], bands[1], bands[2]}, TRACK_FRAMES / BIN, TRACK_FRAMES / BIN, BIN, NULL};
 
 	/* a kick on every beat (120 BPM), a bassline's wobble, hats on the off-beats */
 	for (long i = 0; i < TRACK_FRAMES / BIN; i++) {
@@ -228,6 +228,47 @@ static void test_waveform_around_the_playhead(void **state)
 	assert_int_equal(pixel(0, x0, w->r.y + 1), 0xffffff);
 }
 
+/* The analysis's summary, fed as a track decodes: drawn where it is, empty beyond. */
+static void test_waveform_from_the_analysis(void **state)
+{
+	static struct wave_col cols[1 << 16];
+	static float audio[2 * 4800];
+	static struct wavesum sum;
+	static float energies[4800 / 64 + 2][4];
+	const struct widget *w = widget(W_WAVEFORM, 0, 0), *ov = widget(W_OVERVIEW, 0, 0);
+	int x0 = w->r.x + w->r.w / 2, cy = w->r.y + w->r.h / 2;
+	struct ui_wave uw = {{NULL, NULL, NULL}, 0, 0, 0, &sum};
+	uint32_t bg = 0x17191d;
+
+	(void)state;
+	assert_true(wavesum_columns(TRACK_FRAMES, RATE) <= (long)(sizeof cols / sizeof cols[0]));
+	wavesum_init(&sum, RATE, cols, TRACK_FRAMES);
+	/* 20 s of a 120 BPM kick (a 60 Hz thump every half second) over a quiet hiss */
+	for (long done = 0; done < 20L * RATE; done += 4800) {
+		for (int i = 0; i < 4800; i++) {
+			long f = done + i, in_beat = f % (RATE / 2);
+			float k = in_beat < RATE / 10 ? 0.8f * expf(-in_beat / 2000.0f) *
+			                                    sinf(2 * (float)M_PI * 60 * f / RATE)
+			                              : 0;
+			float n = 0.02f * (float)((f * 1103515245 + 12345) >> 16 & 0xff) / 255.0f;
+
+			audio[2 * i] = audio[2 * i + 1] = k + n;
+		}
+		wavesum_feed(&sum, audio, 4800, energies);
+	}
+	deck_at(0, 19.0 * RATE, 1);
+	ui_set_wave(&ui, 0, &uw);
+	ui_draw(&ui);
+	keep_png = 1;
+	/* a second before the playhead, on a beat: the kick's low band at the centre */
+	assert_int_not_equal(pixel(0, x0 - (int)(0.5 * RATE / (ctl.zoom[0] * RATE / w->r.w)), cy), bg);
+	/* two seconds on, past what is analysed (20 s): empty */
+	assert_int_equal(pixel(0, x0 + (int)(1.75 * RATE / (ctl.zoom[0] * RATE / w->r.w)), cy), bg);
+	/* the overview: the first third holds the summary (dimmed as played), the end is empty */
+	assert_int_not_equal(pixel(0, ov->r.x + ov->r.w / 10, ov->r.y + ov->r.h / 2), 0x17191d);
+	assert_int_equal(pixel(0, ov->r.x + ov->r.w * 9 / 10, ov->r.y + ov->r.h / 2), bg);
+}
+
 static void test_playing_redraws_only_the_moving_parts(void **state)
 {
 	long long area = 0;
@@ -298,6 +339,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hot_cue_pad_takes_its_colour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_title_is_drawn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_waveform_around_the_playhead, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_waveform_from_the_analysis, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_playing_redraws_only_the_moving_parts, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_meter_shows_the_level, setup, teardown),
