@@ -387,6 +387,20 @@ static void fill_sse2(uint32_t *d, int n, uint32_t c)
 	__m128i v = _mm_set1_epi32((int)c);
 	int i = 0;
 
+	/*
+	 * Long runs (a screen's width and more): the CPU's string store, which
+	 * on current x86 cores writes whole cache lines without reading them
+	 * first and keeps them in cache for the blends that follow. It beats
+	 * the SSE2 loop by about a fifth on a full-screen clear here (the
+	 * library scene of tools/bench/gfx.sh), and the pixels are the same.
+	 */
+	if (n >= 512) {
+		uint32_t *p = d;
+		size_t k = (size_t)n;
+
+		__asm__ volatile("rep stosl" : "+D"(p), "+c"(k) : "a"(c) : "memory");
+		return;
+	}
 	/* Aligned 64-byte strides once the head is done. */
 	for (; i < n && ((uintptr_t)(d + i) & 15); i++)
 		d[i] = c;
