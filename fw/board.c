@@ -46,6 +46,7 @@ static const char *const format_names[] = { [FMT_S16_LE] = "S16_LE", [FMT_S24_3L
 					    [FMT_S32_LE] = "S32_LE", NULL };
 static const char *const outputs_names[] = { [OUTPUTS_MASTER_CUE] = "master-cue",
 					     [OUTPUTS_SPLIT_CUE] = "split-cue", NULL };
+static const char *const pixel_names[] = { "XRGB8888", "RGB565", NULL };
 static const char *const backend_names[] = { [BOARD_BACKEND_HW] = "hardware",
 					     [BOARD_BACKEND_SIM] = "sim", NULL };
 
@@ -63,6 +64,7 @@ static const struct key keys[] = {
 	{ .sec = SEC_DISPLAY, .name = "mode", .kind = K_MODE },
 	{ .sec = SEC_DISPLAY, .name = "rotation", .kind = K_ROTATION, D(rotation) },
 	{ .sec = SEC_DISPLAY, .name = "width_mm", .kind = K_INT, D(width_mm), .min = 20, .max = 2000 },
+	{ .sec = SEC_DISPLAY, .name = "format", .kind = K_ENUM, D(pixels), .names = pixel_names },
 	{ .sec = SEC_TOUCH, .name = "match", .kind = K_MATCH },
 	{ .sec = SEC_TOUCH, .name = "display", .kind = K_INT, T(display), .min = 0, .max = BOARD_MAX_DISPLAYS - 1 },
 	{ .sec = SEC_TOUCH, .name = "swap_xy", .kind = K_BOOL, T(swap_xy) },

@@ -32,6 +32,7 @@ struct board_display {
 	int refresh;	    /* Hz; 0 = any */
 	int rotation;	    /* degrees clockwise the panel is mounted: 0/90/180/270 */
 	int width_mm;	    /* the panel's active area across its mode's width; 0 = unknown */
+	int pixels;	    /* scanout format: 0 XRGB8888, 1 RGB565 (gfx/gfx.h's enum gfx_format) */
 };
 
 struct board_touch {

@@ -29,6 +29,7 @@ struct display {
 	char name[32];		     /* DRM connector name, e.g. HDMI-A-1, Virtual-1 */
 	int mode_w, mode_h, refresh; /* scanout mode */
 	int rotation;		     /* from the profile */
+	enum gfx_format format;	     /* the scanout's pixels, from the profile */
 	/* logical surface (w,h swapped for 90/270), in the arena; draw here */
 	struct surface fb;
 	int flip_pending;	     /* a flip is queued; don't present until it completes */
@@ -108,5 +109,8 @@ int display_sim_write_png(const struct displays *ds, int index, const char *path
  * Return: the surface, or NULL when ds is not sim or index is bad.
  */
 const struct surface *display_sim_scanout(const struct displays *ds, int index);
+
+/* An RGB565 panel's 16-bit scanout (NULL for an XRGB8888 one), for tests. */
+const uint16_t *display_sim_scanout565(const struct displays *ds, int index);
 
 #endif

@@ -362,12 +362,15 @@ static void buf_destroy(int fd, struct drm_buf *buf)
 	memset(buf, 0, sizeof *buf);
 }
 
-static int buf_create(struct drm_local *d, const char *name, struct drm_buf *buf, int w, int h)
+static int buf_create(struct drm_local *d, const char *name, struct drm_buf *buf, int w, int h,
+		      enum gfx_format format)
 {
+	/* XRGB8888: depth 24 in 32 bits; RGB565: 16 in 16 */
+	int bpp = format == GFX_RGB565 ? 16 : 32, depth = format == GFX_RGB565 ? 16 : 24;
 	struct drm_mode_create_dumb create = {
 		.width = (uint32_t)w,
 		.height = (uint32_t)h,
-		.bpp = 32,
+		.bpp = (uint32_t)bpp,
 	};
 	struct drm_mode_map_dumb map = {0};
 	const char *step;
@@ -382,8 +385,8 @@ static int buf_create(struct drm_local *d, const char *name, struct drm_buf *buf
 	buf->pitch = create.pitch;
 	buf->size = create.size;
 	step = "AddFB";
-	if (drmModeAddFB(d->fd, (uint32_t)w, (uint32_t)h, 24, 32, buf->pitch, buf->handle,
-			 &buf->fb_id) < 0)
+	if (drmModeAddFB(d->fd, (uint32_t)w, (uint32_t)h, (uint8_t)depth, (uint8_t)bpp, buf->pitch,
+			 buf->handle, &buf->fb_id) < 0)
 		goto fail;
 	step = "MAP_DUMB";
 	map.handle = buf->handle;
@@ -492,6 +495,7 @@ static int setup_output(struct drm_local *d, struct displays *ds, struct arena *
 	disp->mode_h = h;
 	disp->refresh = (int)o->mode.vrefresh;
 	disp->rotation = bd->rotation;
+	disp->format = bd->pixels == GFX_RGB565 ? GFX_RGB565 : GFX_XRGB8888;
 	if (!rotation_valid(disp->rotation)) {
 		display_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
 		     disp->rotation);
@@ -509,7 +513,7 @@ static int setup_output(struct drm_local *d, struct displays *ds, struct arena *
 		return -ENOMEM;
 	}
 	for (int k = 0; k < 2; k++) {
-		err = buf_create(d, dc->name, &o->buf[k], w, h);
+		err = buf_create(d, dc->name, &o->buf[k], w, h, disp->format);
 		if (err) {
 			display_note(ds, "display %d: cannot make scanout buffers on %s", i, dc->name);
 			return err;
@@ -664,12 +668,16 @@ static int drm_present(struct displays *ds, int i)
 	scan.stride = (int)(o->buf[back].pitch / 4);
 	if (disp->partial) {
 		/* Only what this buffer missed since it was last shown. */
-		struct scanout so = {scan.px, scan.w, scan.h, (int)o->buf[back].pitch, GFX_XRGB8888};
+		struct scanout so = {scan.px, scan.w, scan.h, (int)o->buf[back].pitch, disp->format};
 
 		err = damage_present(&so, &disp->fb, disp->rotation,
 				     damage_bufs_take(&disp->damage, back));
 		if (!err)
 			damage_bufs_done(&disp->damage, back);
+	} else if (disp->format != GFX_XRGB8888) {
+		struct scanout so = {scan.px, scan.w, scan.h, (int)o->buf[back].pitch, disp->format};
+
+		err = gfx_present_rect(&so, &disp->fb, disp->rotation, 0, 0, disp->fb.w, disp->fb.h);
 	} else {
 		err = gfx_blit_rotated(&scan, &disp->fb, disp->rotation);
 	}

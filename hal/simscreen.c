@@ -22,8 +22,14 @@
 #define SIM_DEFAULT_H 800
 #define SIM_DEFAULT_REFRESH 60
 
+/*
+ * What each panel shows, as XRGB8888 for tests and PNGs. An RGB565 panel
+ * also has its 16-bit scanout (raw), which present() writes and then
+ * expands into scanout, so the picture carries the panel's quantisation.
+ */
 struct sim_local {
 	struct surface scanout[BOARD_MAX_DISPLAYS];
+	uint16_t *raw[BOARD_MAX_DISPLAYS];
 };
 
 static int sim_open(struct displays *ds, const struct board *b, struct arena *a, struct loop *l)
@@ -63,6 +69,7 @@ static int sim_open(struct displays *ds, const struct board *b, struct arena *a,
 		d->mode_h = h;
 		d->refresh = bd->refresh > 0 ? bd->refresh : SIM_DEFAULT_REFRESH;
 		d->rotation = bd->rotation;
+		d->format = bd->pixels == GFX_RGB565 ? GFX_RGB565 : GFX_XRGB8888;
 		if (d->rotation != 0 && d->rotation != 90 && d->rotation != 180 &&
 		    d->rotation != 270) {
 			display_note(ds, "display %d: rotation %d is not 0/90/180/270, using 0", i,
@@ -78,7 +85,10 @@ static int sim_open(struct displays *ds, const struct board *b, struct arena *a,
 		so->h = h;
 		so->stride = w;
 		so->px = ARENA_NEW(a, uint32_t, (size_t)w * (size_t)h, "sim scanout");
-		if (!d->fb.px || !so->px) {
+		sim->raw[i] = d->format == GFX_RGB565
+				      ? ARENA_NEW(a, uint16_t, (size_t)w * (size_t)h, "sim RGB565 scanout")
+				      : NULL;
+		if (!d->fb.px || !so->px || (d->format == GFX_RGB565 && !sim->raw[i])) {
 			display_note(ds, "display %d: no arena memory for %dx%d", i, w, h);
 			memset(ds->d, 0, sizeof ds->d);
 			return -ENOMEM;
@@ -100,7 +110,20 @@ static int sim_present(struct displays *ds, int index)
 	if (!sim || index < 0 || index >= ds->count || !ds->d[index].active)
 		return -EINVAL;
 	d = &ds->d[index];
-	if (d->partial) {
+	if (d->format == GFX_RGB565) {
+		struct surface *x = &sim->scanout[index];
+		struct scanout so = {sim->raw[index], x->w, x->h, x->w * 2, GFX_RGB565};
+
+		err = gfx_present_rect(&so, &d->fb, d->rotation, 0, 0, d->fb.w, d->fb.h);
+		if (d->partial && damage_bufs_take(&d->damage, 0))
+			damage_bufs_done(&d->damage, 0); /* the whole frame went out */
+		/* what the panel shows: each 5- or 6-bit channel widened again */
+		for (long i = 0; !err && i < (long)x->w * x->h; i++) {
+			unsigned p = sim->raw[index][i], r = p >> 11, g = p >> 5 & 63, b = p & 31;
+
+			x->px[i] = GFX_RGB(r << 3 | r >> 2, g << 2 | g >> 4, b << 3 | b >> 2);
+		}
+	} else if (d->partial) {
 		/* One synchronous buffer per display: damage buffer 0 is it. */
 		struct scanout so = {sim->scanout[index].px, sim->scanout[index].w,
 				     sim->scanout[index].h, sim->scanout[index].stride * 4,
@@ -135,6 +158,16 @@ const struct display_ops display_sim_ops = {
 	.present = sim_present,
 	.close = sim_close,
 };
+
+const uint16_t *display_sim_scanout565(const struct displays *ds, int index)
+{
+	const struct sim_local *sim;
+
+	if (!ds || ds->ops != &display_sim_ops || !ds->local || index < 0 || index >= ds->count)
+		return NULL;
+	sim = ds->local;
+	return sim->raw[index];
+}
 
 const struct surface *display_sim_scanout(const struct displays *ds, int index)
 {

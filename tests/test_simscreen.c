@@ -327,6 +327,37 @@ static void test_present_shows_the_picture_rotated_and_counts(void **state)
 	assert_int_equal(fx->flips.calls, 2);
 }
 
+/* A 16-bit panel (format = RGB565): what it shows carries the panel's quantisation. */
+static void test_rgb565_panel(void **state)
+{
+	struct fixture *fx = *state;
+	struct displays *ds = &fx->ds;
+	const uint16_t *raw;
+	const struct surface *scan;
+	struct display *d;
+
+	profile_display(&fx->board, 0, "Virtual-1", 1024, 600, 180);
+	fx->board.display[0].pixels = GFX_RGB565;
+	assert_int_equal(ds->ops->open(ds, &fx->board, &fx->arena, NULL), 0);
+	d = &ds->d[0];
+	assert_int_equal(d->format, GFX_RGB565);
+	gfx_clear(&d->fb, 0x00000000);
+	gfx_fill_rect(&d->fb, 10, 20, 1, 1, 0x00ff8040);
+	guard_arm();
+	assert_int_equal(ds->ops->present(ds, 0), 0);
+	guard_disarm();
+	/* upside down: logical (10, 20) at (1013, 579); r 31, g 32, b 8 */
+	raw = display_sim_scanout565(ds, 0);
+	assert_non_null(raw);
+	assert_int_equal(raw[579 * 1024 + 1013], 31 << 11 | 32 << 5 | 8);
+	assert_int_equal(raw[0], 0);
+	/* and widened back for the eye: 0x80 green reads 0x82, 0x40 blue 0x42 */
+	scan = display_sim_scanout(ds, 0);
+	assert_int_equal(px_at(scan, 1013, 579), 0x00ff8242);
+	/* an XRGB8888 panel has no 16-bit scanout */
+	assert_null(display_sim_scanout565(ds, 1));
+}
+
 static void test_png_round_trip(void **state)
 {
 	struct fixture *fx = *state;
@@ -403,6 +434,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_present_shows_the_picture_rotated_and_counts,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rgb565_panel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_png_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_are_reported_not_fatal, setup,
 						teardown),
