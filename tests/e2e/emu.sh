@@ -49,14 +49,14 @@ set -- $kernel
 kernel=$1 modules=$2
 
 # boot BOARD RUNDIR: the box with that profile, until QEMU listens.
-boot() {
+boot() { # boot BOARD RUNDIR [--gpu cirrus]
 	tools/emu/initramfs.sh "$arch" "$modules" "$bin" "$1" "$2.cpio.gz" \
 		"$guest_tools/check" "$guest_tools/capture" >"$2.initramfs.log" 2>&1 || {
 		nok "$arch: build the initramfs (see $2.initramfs.log)"
 		exit 1
 	}
 	tools/emu/boot.sh --arch "$arch" --kernel "$kernel" --initrd "$2.cpio.gz" --dir "$2" \
-		--audio-channels 2 >/dev/null || {
+		--audio-channels 2 ${3:+"$3"} ${4:+"$4"} >/dev/null || {
 		nok "$arch: start QEMU"
 		exit 1
 	}
@@ -332,3 +332,28 @@ expect "broken profile: status names the defaults and both errors" \
 	has '^board: safe-defaults (built-in defaults)'
 expect "broken profile: status counts 2 profile errors" has '^profile errors: 2'
 expect "broken profile: audio still runs on the defaults" has '^audio state: running'
+
+# 8. A 16-bit panel: the profile says format = RGB565, the DRM driver of
+# the emulator's Cirrus VGA takes 16-bit dumb buffers, and what it scans
+# out carries RGB565's quantisation: deck A's play button, green
+# 0x22c55e in the UI, reads 0x21c75a on the screen.
+$E quit "$run/qmp.sock" >/dev/null 2>&1
+run=$out/rgb565
+log=$run/serial.log
+boot tests/e2e/rgb565.board "$run" --gpu cirrus
+trap '$E quit "$run/qmp.sock" >/dev/null 2>&1' EXIT
+if $E wait "$log" 'slipmat: first frame on' 180 >/dev/null; then
+	ok "RGB565 panel: the box boots and draws on 16-bit scanout buffers"
+else
+	nok "RGB565 panel: the box boots and draws on 16-bit scanout buffers"
+	tail -20 "$log" | sed 's/^/    /'
+	exit 1
+fi
+$E wait "$log" 'slipmat info: ready' 60 >/dev/null
+screens=$(ask 'slipmat screens' 'control master:')
+play=$(printf '%s\n' "$screens" | sed -n 's/^control play-a: display 0 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\)$/\1 \2 \3 \4/p')
+set -- $play
+expect "RGB565 panel: the DJ's screens laid out on it (deck A's play button listed)" test -n "$play"
+expect "RGB565 panel: deck A's play button shows RGB565's green, 21c75a" \
+	retry 30 seen 0 pixel $(($1 + $3 / 2)) $(($2 + 2)) 21c75a 0
+seen 0 png "$out/rgb565-screen0.png" >/dev/null 2>&1

@@ -1,6 +1,7 @@
 #!/bin/sh
 # boot.sh --arch ARCH --kernel KERNEL --initrd INITRD --dir RUNDIR
 #         [--window] [--res WxH] [--audio-channels N] [--append ARGS]
+#         [--gpu virtio|cirrus]
 #         [-- QEMU_ARGS...]
 # Start the emulated appliance in the background (TCG: KVM hangs on the
 # nested hosts we run on) and return once QEMU listens on its sockets.
@@ -13,6 +14,9 @@
 #   --audio-channels N  2 (default), 6 or 8: the channel count audio.wav
 #              is written with. QEMU 7.2 records a stream exactly only
 #              when the guest plays 2 channels; see README.md.
+#   --gpu      virtio (default: virtio-gpu, two heads, XRGB8888) or, on
+#              x86_64, cirrus (one VGA head whose DRM driver scans out
+#              RGB565: the 16-bit panel path)
 #   --append   more kernel command line
 #   -- ...     more QEMU arguments (e.g. a USB stick, see README.md)
 set -eu
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
         --res)    res=${2?}; shift 2 ;;
         --append) append=${2?}; shift 2 ;;
         --audio-channels) channels=${2?}; shift 2 ;;
+        --gpu)    gpu=${2?}; shift 2 ;;
         --window) display=gtk; shift ;;
         --) shift; break ;;
         *) usage ;;
@@ -83,8 +88,13 @@ case $arch in
     x86_64)
         # Fixed PCI slots keep the DRM card, xHCI and USB paths stable.
         # No PS/2 controller: the box has none, and its keyboard took event0.
+        if [ "${gpu:-virtio}" = cirrus ]; then
+            gpudev="cirrus-vga,id=video0,addr=0x2" heads=1
+        else
+            gpudev="virtio-gpu-pci,id=video0,max_outputs=2,addr=0x2,xres=$width,yres=$height"
+        fi
         set -- qemu-system-x86_64 -M pc,i8042=off -cpu max -vga none \
-            -device virtio-gpu-pci,id=video0,max_outputs=2,addr=0x2,xres="$width",yres="$height" \
+            -device "$gpudev" \
             -device qemu-xhci,id=xhci,addr=0x3 "$@"
         cmdline="console=ttyS0 $cmdline" ;;
     aarch64)
@@ -101,14 +111,14 @@ esac
 "$@" -accel tcg -smp 2 -m 1G -nodefaults -no-user-config -no-reboot \
     -kernel "$kernel" -initrd "$initrd" -append "$cmdline $append" \
     -device usb-tablet,id=touch0,bus=xhci.0,port=1,display=video0,head=0 \
-    -device usb-tablet,id=touch1,bus=xhci.0,port=2,display=video0,head=1 \
+    -device usb-tablet,id=touch1,bus=xhci.0,port=2,display=video0,head=$((${heads:-2} - 1)) \
     -audiodev "wav,id=snd0,path=$dir/audio.wav,out.frequency=48000,out.channels=$channels" \
     -device usb-audio,id=audio0,audiodev=snd0,multi=on,bus=xhci.0,port=3 \
     -chardev "socket,id=ser0,path=$dir/serial.sock,server=on,wait=off,logfile=$dir/serial.log" \
     -serial chardev:ser0 \
     -qmp unix:"$dir/qmp.sock",server=on,wait=off \
     -vnc unix:"$dir/vnc0.sock",id=vnc0,display=video0,head=0 \
-    -vnc unix:"$dir/vnc1.sock",id=vnc1,display=video0,head=1 \
+    -vnc unix:"$dir/vnc1.sock",id=vnc1,display=video0,head=$((${heads:-2} - 1)) \
     -display "$display" \
     </dev/null >"$dir/qemu.log" 2>&1 &
 pid=$!
@@ -131,6 +141,7 @@ done
 # enables an output. Play that viewer on each head's VNC socket so the
 # guest finds both connectors connected, with WxH as preferred mode.
 for head in 0 1; do
+    [ "${gpu:-virtio}" = virtio ] || break # the Cirrus VGA has its one head on already
     "$emuctl" display-size "$dir/vnc$head.sock" "$width" "$height" ||
         { kill "$pid"; exit 1; }
 done

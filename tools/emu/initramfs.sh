@@ -27,6 +27,8 @@ uinput snd-aloop usb-storage crc32c_generic crc64_rocksoft_generic sd_mod vfat
 exfat ext4 nls_cp437 nls_ascii nls_utf8 virtio_blk"
 case $arch in
     x86_64)
+        # cirrus: the emulator's 16-bit (RGB565) display, boot.sh --gpu cirrus
+        modules="$modules cirrus"
         triplet=x86_64-linux-gnu readelf=readelf machine=X86-64
         libdirs="/lib/$triplet /usr/lib/$triplet" ;;
     aarch64)
