@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dsp/convert.h"
+#include "tests/tonemeasure.h"
 
 #define LSB16 (1.0f / 32768.0f)
 
@@ -207,44 +208,6 @@ static void test_dither_statistics(void **state)
 	}
 }
 
-/* In-place radix-2 FFT, n a power of two; re/im of length n. */
-static void fft(double *re, double *im, int n)
-{
-	int i, j, len;
-
-	for (i = 1, j = 0; i < n; i++) {
-		int bit = n >> 1;
-
-		for (; j & bit; bit >>= 1)
-			j ^= bit;
-		j ^= bit;
-		if (i < j) {
-			double t = re[i];
-			re[i] = re[j];
-			re[j] = t;
-			t = im[i];
-			im[i] = im[j];
-			im[j] = t;
-		}
-	}
-	for (len = 2; len <= n; len <<= 1) {
-		double a = -2 * M_PI / len;
-
-		for (i = 0; i < n; i += len) {
-			for (j = 0; j < len / 2; j++) {
-				double wr = cos(a * j), wi = sin(a * j);
-				double xr = re[i + j + len / 2] * wr - im[i + j + len / 2] * wi;
-				double xi = re[i + j + len / 2] * wi + im[i + j + len / 2] * wr;
-
-				re[i + j + len / 2] = re[i + j] - xr;
-				im[i + j + len / 2] = im[i + j] - xi;
-				re[i + j] += xr;
-				im[i + j] += xi;
-			}
-		}
-	}
-}
-
 #define FN 8192
 
 /* Strongest bin over the mean bin power, DC excluded: ~8 for white noise. */
@@ -258,7 +221,7 @@ static double peak_to_mean(const int16_t *x, int stride)
 		re[i] = x[(size_t)i * (size_t)stride];
 		im[i] = 0;
 	}
-	fft(re, im, FN);
+	tone_fft(re, im, FN);
 	for (i = 1; i < FN / 2; i++) {
 		double p = re[i] * re[i] + im[i] * im[i];
 

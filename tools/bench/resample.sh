@@ -26,5 +26,6 @@ mkdir -p "$out/bench"
 # shellcheck disable=SC2086
 $cc $flags -c -o "$out/bench/resample.o" dsp/resample.c
 # shellcheck disable=SC2086
-$cc $flags -o "$out/bench/resample_bench" tools/bench/resample_bench.c "$out/bench/resample.o" $libs
+$cc $flags -o "$out/bench/resample_bench" tools/bench/resample_bench.c tests/tonemeasure.c \
+	"$out/bench/resample.o" $libs
 "$out/bench/resample_bench" "$secs"

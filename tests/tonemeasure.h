@@ -1,0 +1,33 @@
+/*
+ * tonemeasure: how clean a sine is, for the tests and the benchmarks that
+ * judge the sound (the resampler's THD+N, a dither's spectrum).
+ *
+ * tone_measure() fits a sine to n samples of one channel of interleaved
+ * stereo (refining the frequency from the phase drift between the two
+ * halves), takes the residual through a Blackman-Harris window and an
+ * FFT, and reports THD+N as the residual's power within 20 Hz..20 kHz
+ * over the sine's. Plain C and double precision: a reference, not a
+ * kernel.
+ */
+#ifndef SLIPMAT_TONEMEASURE_H
+#define SLIPMAT_TONEMEASURE_H
+
+#define TONE_MEASURE_MAX 65536 /* the most samples tone_measure() looks at */
+
+struct tone_meas {
+	double hz;   /* measured frequency */
+	double amp;  /* peak level of the fitted sine */
+	double thdn; /* dB, 20 Hz..20 kHz */
+};
+
+/* In-place radix-2 FFT; n a power of two, re and im of length n. */
+void tone_fft(double *re, double *im, int n);
+
+/*
+ * Measure n samples (a power of two, at most TONE_MEASURE_MAX) of the
+ * channel y points into, interleaved stereo at rate, near hz_guess.
+ * Not reentrant (its FFT buffers are static).
+ */
+void tone_measure(const float *y, int n, double rate, double hz_guess, struct tone_meas *m);
+
+#endif
