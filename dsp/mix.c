@@ -53,18 +53,8 @@ void mix_gain_add_scalar(float *dst, const float *src, int frames, float g0, flo
 
 void mix_gain_scalar(float *io, int frames, float g0, float g1)
 {
-	float base, step;
-	int i;
-
-	if (frames <= 0 || (g0 == 1.0f && g1 == 1.0f))
-		return;
-	ramp_of(frames, g0, g1, &base, &step);
-	for (i = 0; i < frames; i++) {
-		float g = g0 == g1 ? g0 : gain_at(base, step, i);
-
-		io[2 * i] *= g;
-		io[2 * i + 1] *= g;
-	}
+	if (g0 != 1.0f || g1 != 1.0f)
+		mix_gain_set_scalar(io, io, frames, g0, g1); /* in place: each frame read, then written */
 }
 
 void mix_gain_set_scalar(float *dst, const float *src, int frames, float g0, float g1)
@@ -144,37 +134,8 @@ void mix_gain_add(float *dst, const float *src, int frames, float g0, float g1)
 
 void mix_gain(float *io, int frames, float g0, float g1)
 {
-	float base, step;
-	int i = 0;
-
-	if (frames <= 0 || (g0 == 1.0f && g1 == 1.0f))
-		return;
-	ramp_of(frames, g0, g1, &base, &step);
-	if (g0 == g1) {
-		for (; i + 4 <= frames; i += 4) {
-			vst1q_f32(io + 2 * i, vmulq_n_f32(vld1q_f32(io + 2 * i), g0));
-			vst1q_f32(io + 2 * i + 4, vmulq_n_f32(vld1q_f32(io + 2 * i + 4), g0));
-		}
-	} else {
-		float32x4_t idx = frame_index(0);
-		const float32x4_t vbase = vdupq_n_f32(base), vstep = vdupq_n_f32(step);
-		const float32x4_t two = vdupq_n_f32(2.0f), four = vdupq_n_f32(4.0f);
-
-		for (; i + 4 <= frames; i += 4) {
-			float32x4_t ga = vaddq_f32(vbase, vmulq_f32(idx, vstep));
-			float32x4_t gb = vaddq_f32(vbase, vmulq_f32(vaddq_f32(idx, two), vstep));
-
-			vst1q_f32(io + 2 * i, vmulq_f32(vld1q_f32(io + 2 * i), ga));
-			vst1q_f32(io + 2 * i + 4, vmulq_f32(vld1q_f32(io + 2 * i + 4), gb));
-			idx = vaddq_f32(idx, four);
-		}
-	}
-	for (; i < frames; i++) {
-		float g = g0 == g1 ? g0 : gain_at(base, step, i);
-
-		io[2 * i] *= g;
-		io[2 * i + 1] *= g;
-	}
+	if (g0 != 1.0f || g1 != 1.0f)
+		mix_gain_set(io, io, frames, g0, g1); /* in place: each frame read, then written */
 }
 
 void mix_gain_set(float *dst, const float *src, int frames, float g0, float g1)
