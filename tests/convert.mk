@@ -1,5 +1,5 @@
 # dsp/convert: scalar references, NEON kernels (also run under qemu-aarch64).
 TESTS += convert
 NEON_TESTS += convert
-convert_SRCS := dsp/convert.c tests/tonemeasure.c
+convert_SRCS := dsp/convert.c tests/signals.c
 convert_LIBS :=

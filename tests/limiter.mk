@@ -1,5 +1,5 @@
 # dsp/limiter: the master's look-ahead limiter (also under qemu-aarch64).
 TESTS += limiter
 NEON_TESTS += limiter
-limiter_SRCS := dsp/limiter.c
+limiter_SRCS := dsp/limiter.c tests/signals.c
 limiter_LIBS :=

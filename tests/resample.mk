@@ -3,5 +3,5 @@
 # under qemu-aarch64, where the vector path is NEON).
 TESTS += resample
 NEON_TESTS += resample
-resample_SRCS := dsp/resample.c tests/tonemeasure.c
+resample_SRCS := dsp/resample.c tests/signals.c
 resample_LIBS :=

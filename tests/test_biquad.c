@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dsp/biquad.h"
+#include "tests/signals.h"
 
 #define RATE 48000
 #define IRN 8192
@@ -149,15 +150,6 @@ static void test_structures_agree(void **state)
 	}
 }
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 #define N 4096
 static float a[2 * N], b[2 * N], in[2 * N];
@@ -173,7 +165,7 @@ static void test_bypass_and_channels(void **state)
 
 	(void)state;
 	for (i = 0; i < 2 * N; i++)
-		in[i] = noise();
+		in[i] = signal_noise();
 	for (k = 0; k < 3; k++) {
 		biquad_design(&bc[k], BQ_BYPASS, RATE, 1000, 1, 0);
 		svf_design(&sc[k], BQ_BYPASS, RATE, 1000, 1, 0);
@@ -224,7 +216,7 @@ static void test_silence_and_nan(void **state)
 	biquad_reset(bs, 2);
 	svf_reset(ss, 2);
 	for (i = 0; i < 2 * N; i++)
-		a[i] = b[i] = noise();
+		a[i] = b[i] = signal_noise();
 	biquad_cascade(bc, bs, 2, a, N);
 	svf_cascade(sc, ss, 2, b, N);
 	for (call = 0; call < 200; call++) {
@@ -361,17 +353,17 @@ static void test_neon_matches_scalar(void **state)
 	}
 	for (stages = 1; stages <= 7; stages++) {
 		for (k = 0; k < stages; k++) {
-			enum biquad_type t = (enum biquad_type)(1 + (rng % 7));
-			double f = 20.0 * pow(1000.0, (noise() + 1) / 2),
-			       q = 0.3 + 3 * fabs(noise());
-			double db = 12 * noise();
+			enum biquad_type t = (enum biquad_type)(1 + (signal_random() % 7));
+			double f = 20.0 * pow(1000.0, (signal_noise() + 1) / 2),
+			       q = 0.3 + 3 * fabs(signal_noise());
+			double db = 12 * signal_noise();
 
-			noise();
+			signal_noise();
 			biquad_design(&bc[k], t, RATE, f, q, db);
 			svf_design(&sc[k], t, RATE, f, q, db);
 		}
 		for (i = 0; i < 2 * N; i++)
-			in[i] = noise();
+			in[i] = signal_noise();
 		biquad_reset(ba, 7);
 		biquad_reset(bb, 7);
 		svf_reset(sa, 7);

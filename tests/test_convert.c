@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "dsp/convert.h"
-#include "tests/tonemeasure.h"
+#include "tests/signals.h"
 
 #define LSB16 (1.0f / 32768.0f)
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dsp/djfilter.h"
+#include "tests/signals.h"
 
 #define RATE 48000
 #define PERIOD 64
@@ -27,15 +28,6 @@
 static float in[2 * N], out[2 * N];
 static struct djfilter flt, flt2;
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 static void sine(float *buf, int frames, double f, int rate, double amp)
 {
@@ -99,7 +91,7 @@ static void test_centre_is_exact(void **state)
 
 	(void)state;
 	for (i = 0; i < 2 * N; i++)
-		in[i] = noise();
+		in[i] = signal_noise();
 	djfilter_init(&flt, RATE);
 	memcpy(out, in, sizeof out);
 	run(&flt, out, N);
@@ -295,7 +287,7 @@ static void test_stable(void **state)
 				djfilter_init(&flt, rates[r]);
 				djfilter_set(&flt, k / 10.0f, (float)j);
 				for (i = 0; i < 2 * noisy; i++)
-					out[i] = noise();
+					out[i] = signal_noise();
 				memset(out + 2 * noisy, 0, sizeof(float) * 2 * (size_t)quiet);
 				run(&flt, out, noisy + quiet);
 				for (i = 0; i < 2 * (noisy + quiet); i++)
@@ -312,9 +304,9 @@ static void test_stable(void **state)
 
 	djfilter_init(&flt, RATE);
 	for (i = 0; i < 2 * N; i++)
-		out[i] = noise();
+		out[i] = signal_noise();
 	for (i = 0; i < N; i += PERIOD) {
-		djfilter_set(&flt, noise(), fabsf(noise()));
+		djfilter_set(&flt, signal_noise(), fabsf(signal_noise()));
 		djfilter_process(&flt, out + 2 * i, PERIOD);
 	}
 	for (i = 0; i < 2 * N; i++)
@@ -333,11 +325,11 @@ static void test_neon_matches_scalar(void **state)
 		skip();
 	}
 	for (i = 0; i < 2 * N; i++)
-		in[i] = out[i] = noise();
+		in[i] = out[i] = signal_noise();
 	djfilter_init(&flt, RATE);
 	djfilter_init(&flt2, RATE);
 	for (i = 0, k = 0; i < N; i += n, k++) {
-		float knob = k % 7 == 3 ? 0.0f : noise(), res = fabsf(noise());
+		float knob = k % 7 == 3 ? 0.0f : signal_noise(), res = fabsf(signal_noise());
 
 		n = cuts[k % 8] < N - i ? cuts[k % 8] : N - i;
 		djfilter_set(&flt, knob, res);

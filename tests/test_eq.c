@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dsp/eq.h"
+#include "tests/signals.h"
 
 #define PERIOD 64
 
@@ -298,15 +299,6 @@ static void test_kill_fades(void **state)
 	assert_true(buf[0] < 0.45f && buf[2 * (PERIOD / 2)] < 0.48f); /* on its way, not a step */
 }
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 /*
  * NEON against the scalar reference: the same bits over 20000 frames of
@@ -324,12 +316,12 @@ static void test_neon_matches_scalar(void **state)
 		skip();
 	}
 	for (i = 0; i < 2 * 20000; i++)
-		a[i] = b[i] = noise();
+		a[i] = b[i] = signal_noise();
 	eq3_init(&eq, 48000);
 	eq3_init(&eq2, 48000);
 	for (i = 0, k = 0; i < 20000; i += n, k++) {
-		float lo = noise() * 20, mid = noise() * 20, hi = noise() * 20;
-		int kills = (int)(rng % 8);
+		float lo = signal_noise() * 20, mid = signal_noise() * 20, hi = signal_noise() * 20;
+		int kills = (int)(signal_random() % 8);
 
 		n = cuts[k % 10];
 		if (n > 20000 - i)

@@ -20,20 +20,12 @@
 #include <string.h>
 
 #include "dsp/limiter.h"
+#include "tests/signals.h"
 
 #define N 48000
 static float in[2 * N], out[2 * N];
 static struct limiter lim, lim2;
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 static void run(struct limiter *l, float *buf, int n, int period)
 {
@@ -67,8 +59,8 @@ static void make(enum signal s, int rate, int n)
 			r = -0.5f * l;
 			break;
 		case NOISE_HOT:
-			l = 4 * noise();
-			r = 4 * noise();
+			l = 4 * signal_noise();
+			r = 4 * signal_noise();
 			break;
 		case SPIKES:
 			l = i % 997 == 0 ? 1e4f : 0.0f;
@@ -86,8 +78,8 @@ static void make(enum signal s, int rate, int n)
 			r = i % 3 ? 1e-40f : 1.0f;
 			break;
 		case NONFINITE:
-			l = i % 5 == 0 ? NAN : 2 * noise();
-			r = i % 7 == 0 ? (i % 2 ? INFINITY : -INFINITY) : 2 * noise();
+			l = i % 5 == 0 ? NAN : 2 * signal_noise();
+			r = i % 7 == 0 ? (i % 2 ? INFINITY : -INFINITY) : 2 * signal_noise();
 			break;
 		case SIGNALS:
 			break;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dsp/meter.h"
+#include "tests/signals.h"
 
 static float buf[2 * 96000];
 
@@ -170,15 +171,6 @@ static void test_nan(void **state)
 	assert_true(rms[0] == 0.0f && isfinite(peak[0]));
 }
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 /*
  * NEON against the scalar reference: the kernel's sums and peaks, and a
@@ -196,7 +188,7 @@ static void test_neon_matches_scalar(void **state)
 		skip();
 	}
 	for (i = 0; i < 2 * 48000; i++)
-		buf[i] = noise() * (float)(i % 977) / 977.0f;
+		buf[i] = signal_noise() * (float)(i % 977) / 977.0f;
 	for (n = 0; n < 300; n++) {
 		meter_scan(buf + 2 * n, n, sa, ka);
 		meter_scan_scalar(buf + 2 * n, n, sb, kb);

@@ -17,19 +17,11 @@
 #include <string.h>
 
 #include "dsp/mix.h"
+#include "tests/signals.h"
 
 #define N 1024
 static float a[2 * N], b[2 * N], src[2 * N];
 
-static uint32_t rng = 2463534242u;
-
-static float noise(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return (float)((double)rng / 4294967296.0 * 2.0 - 1.0);
-}
 
 /*
  * A fader from 1 to 0 across a 64-frame period, on a full-scale constant:
@@ -74,8 +66,8 @@ static void test_unity_and_mute(void **state)
 
 	(void)state;
 	for (i = 0; i < 2 * N; i++) {
-		a[i] = b[i] = noise();
-		src[i] = noise();
+		a[i] = b[i] = signal_noise();
+		src[i] = signal_noise();
 	}
 	a[5] = b[5] = -0.0f;
 	mix_gain(a, N, 1.0f, 1.0f);
@@ -171,13 +163,13 @@ static void test_neon_matches_scalar(void **state)
 		skip();
 	}
 	for (trial = 0; trial < 600; trial++) {
-		int frames = trial % 71, off = (int)(rng % 64), i;
-		float g0 = noise() * 2, g1 = trial % 3 ? noise() * 2 : g0;
+		int frames = trial % 71, off = (int)(signal_random() % 64), i;
+		float g0 = signal_noise() * 2, g1 = trial % 3 ? signal_noise() * 2 : g0;
 		float *pa = a + 2 * off, *pb = b + 2 * off, *ps = src + 2 * off;
 
 		for (i = 0; i < 2 * N; i++) {
-			a[i] = b[i] = noise();
-			src[i] = noise();
+			a[i] = b[i] = signal_noise();
+			src[i] = signal_noise();
 		}
 		mix_gain_add(pa, ps, frames, g0, g1);
 		mix_gain_add_scalar(pb, ps, frames, g0, g1);

@@ -26,6 +26,6 @@ mkdir -p "$out/bench"
 # shellcheck disable=SC2086
 $cc $flags -c -o "$out/bench/resample.o" dsp/resample.c
 # shellcheck disable=SC2086
-$cc $flags -o "$out/bench/resample_bench" tools/bench/resample_bench.c tests/tonemeasure.c \
+$cc $flags -o "$out/bench/resample_bench" tools/bench/resample_bench.c tests/signals.c \
 	"$out/bench/resample.o" $libs
 "$out/bench/resample_bench" "$secs"

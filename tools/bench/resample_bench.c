@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "dsp/resample.h"
-#include "tests/tonemeasure.h"
+#include "tests/signals.h"
 
 #define FS 48000.0
 #define STEP 1.06

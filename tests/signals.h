@@ -1,6 +1,10 @@
 /*
- * tonemeasure: how clean a sine is, for the tests and the benchmarks that
- * judge the sound (the resampler's THD+N, a dither's spectrum).
+ * signals: test signals and how clean they come out, for the tests and
+ * the benchmarks that judge the sound (the resampler's THD+N, a dither's
+ * spectrum, kernels fed noise).
+ *
+ * signal_noise() is white noise in [-1, 1) from a 32-bit xorshift with a
+ * fixed seed: every test binary draws the same sequence, run after run.
  *
  * tone_measure() fits a sine to n samples of one channel of interleaved
  * stereo (refining the frequency from the phase drift between the two
@@ -9,8 +13,10 @@
  * over the sine's. Plain C and double precision: a reference, not a
  * kernel.
  */
-#ifndef SLIPMAT_TONEMEASURE_H
-#define SLIPMAT_TONEMEASURE_H
+#ifndef SLIPMAT_SIGNALS_H
+#define SLIPMAT_SIGNALS_H
+
+#include <stdint.h>
 
 #define TONE_MEASURE_MAX 65536 /* the most samples tone_measure() looks at */
 
@@ -19,6 +25,10 @@ struct tone_meas {
 	double amp;  /* peak level of the fitted sine */
 	double thdn; /* dB, 20 Hz..20 kHz */
 };
+
+/* The next sample of the noise, and the generator's next raw 32 bits. */
+float signal_noise(void);
+uint32_t signal_random(void);
 
 /* In-place radix-2 FFT; n a power of two, re and im of length n. */
 void tone_fft(double *re, double *im, int n);

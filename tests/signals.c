@@ -1,9 +1,24 @@
 /*
- * tonemeasure: see tonemeasure.h.
+ * signals: see signals.h.
  */
-#include "tonemeasure.h"
+#include "signals.h"
 
 #include <math.h>
+
+static uint32_t rng = 2463534242u;
+
+uint32_t signal_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+float signal_noise(void)
+{
+	return (float)((double)signal_random() / 4294967296.0 * 2.0 - 1.0);
+}
 
 void tone_fft(double *re, double *im, int n)
 {
