@@ -72,13 +72,7 @@ static int setup(void)
 	int err;
 
 	scene_board(&b, "wav:/dev/null");
-	err = arena_init(&arena, BENCH_ARENA);
-	if (err == 0)
-		err = engine_init(&engine, &b, &arena);
-	if (err == 0)
-		err = scene_tracks(&scene, &arena);
-	if (err == 0)
-		err = scene_start(&scene, &engine);
+	err = scene_setup(&scene, &engine, &arena, BENCH_ARENA, &b);
 	if (err) {
 		fprintf(stderr, "engine_bench: set-up failed: %s\n", strerror(-err));
 		return err;

@@ -197,3 +197,17 @@ int scene_start(struct scene *s, struct engine *e)
 		err = mixer(e, ENGINE_MASTER_GAIN, 0, 0, SCENE_MASTER_DB, 0, 0);
 	return err;
 }
+
+int scene_setup(struct scene *s, struct engine *e, struct arena *a, size_t bytes,
+                const struct board *b)
+{
+	int err = arena_init(a, bytes);
+
+	if (err == 0)
+		err = engine_init(e, b, a);
+	if (err == 0)
+		err = scene_tracks(s, a);
+	if (err == 0)
+		err = scene_start(s, e);
+	return err;
+}

@@ -55,4 +55,12 @@ int scene_tracks(struct scene *s, struct arena *a);
  */
 int scene_start(struct scene *s, struct engine *e);
 
+/*
+ * All of it: an arena of bytes, the engine on b in it, the tracks, the
+ * commands queued.
+ * Return: 0, or the first step's -errno.
+ */
+int scene_setup(struct scene *s, struct engine *e, struct arena *a, size_t bytes,
+                const struct board *b);
+
 #endif

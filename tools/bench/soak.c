@@ -134,13 +134,7 @@ int main(int argc, char **argv)
 	log_set_level(LOG_WARN);
 	scene_board(&b, "wav:/dev/null");
 	b.audio.periods = periods;
-	err = arena_init(&arena, SOAK_ARENA);
-	if (err == 0)
-		err = engine_init(&engine, &b, &arena);
-	if (err == 0)
-		err = scene_tracks(&scene, &arena);
-	if (err == 0)
-		err = scene_start(&scene, &engine);
+	err = scene_setup(&scene, &engine, &arena, SOAK_ARENA, &b);
 	if (err) {
 		fprintf(stderr, "soak: set-up failed: %s\n", strerror(-err));
 		return 1;
