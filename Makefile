@@ -103,7 +103,8 @@ NEON_BINS := $(NEON_TESTS:%=$(OUT)/tests/test_%)
 unit-tests: $(TEST_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 
 # The end-to-end test's eyes and ears: screendump and WAV checks.
-CHECK_SRCS := gfx/gfx.c gfx/kernels.c fonts/font.c fonts/mono8x16.c hal/png.c fw/log.c fw/guard.c
+CHECK_SRCS := gfx/gfx.c gfx/kernels.c gfx/text.c gfx/shapes.c fonts/font.c fonts/mono8x16.c fonts/face.c \
+	hal/png.c fw/log.c fw/guard.c tests/signals.c $(FACES_C)
 $(OUT)/e2e/check: tests/e2e/check.c $(CHECK_SRCS:%.c=$(OUT)/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
@@ -198,7 +199,7 @@ else
 endif
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(OUT)/e2e/check $(OUT)/e2e/capture
 	@sh tools/emu/run.sh $(OUT)/slipmat
 
 # Benchmarks: speed and memory figures for the README, measured side by

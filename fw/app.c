@@ -340,6 +340,8 @@ static int load_command(const char *arg, struct ctl_reply *r)
 	load_arm(0);
 	snprintf(load_path, sizeof(load_path), "%s", arg + 2);
 	load_deck = deck;
+	if (have_test_tracks)
+		screens_neutral(); /* the test tones' mixer goes with them */
 	have_test_tracks = 0;
 	deck_op(deck, DECK_UNLOAD, NULL);
 	ctl_printf(r, "loading %s into deck %c\n", load_path, 'A' + deck);

@@ -248,6 +248,23 @@ static void reset_value(struct controls *c, int i)
 	apply(c, i);
 }
 
+void controls_neutral(struct controls *c)
+{
+	for (int i = 0; i < c->lay->count; i++) {
+		enum widget_kind k = c->lay->w[i].kind;
+
+		if (is_value(k) && k != W_PITCH) {
+			reset_value(c, i);
+		} else if (k == W_PHONES_CUE && c->value[i] > 0) {
+			struct engine_cmd cmd = {.op = ENGINE_CUE, .deck = c->lay->w[i].deck};
+
+			c->value[i] = 0.0f;
+			send(c, &cmd);
+			dirty(c, i);
+		}
+	}
+}
+
 static double track_frames(const struct controls *c, int deck)
 {
 	return c->have_state && c->st.deck[deck].loaded ? c->st.deck[deck].frames : 0;

@@ -106,4 +106,11 @@ void controls_set(struct controls *c, enum widget_kind kind, int deck, float val
 /* The widget's value (0..1, or -1..1 for the crossfader and the pitch). */
 float controls_value(const struct controls *c, enum widget_kind kind, int deck);
 
+/*
+ * The mixer as a DJ expects to find it: every knob and fader at its
+ * default, the crossfader centred, no channel on the headphone cue; the
+ * engine is told.
+ */
+void controls_neutral(struct controls *c);
+
 #endif

@@ -127,6 +127,12 @@ void screens_control(enum widget_kind kind, int deck, float value)
 		controls_set(&controls, kind, deck, value);
 }
 
+void screens_neutral(void)
+{
+	if (up)
+		controls_neutral(&controls);
+}
+
 static long now_us(void)
 {
 	struct timespec ts;

@@ -61,6 +61,9 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 /* Say where the controls already are (the test tracks' mixer). */
 void screens_control(enum widget_kind kind, int deck, float value);
 
+/* The mixer to its defaults (controls_neutral()): the first track replaces the test tones. */
+void screens_neutral(void);
+
 /* "DJ screens, 2 displays, 70 controls; frames ..., 60 fps" for status. */
 int screens_format(char *buf, size_t size);
 

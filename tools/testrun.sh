@@ -64,6 +64,10 @@ if [ -n "$arm" ]; then
 			"$host/e2e/check"
 		run "emulator end-to-end (aarch64)" tests/e2e/emu.sh aarch64 "$arm/slipmat" \
 			"$host/e2e/check"
+		run "a DJ's set by touch (x86_64)" tests/e2e/set.sh x86_64 "$host/slipmat" \
+			"$host/e2e/check"
+		run "a DJ's set by touch (aarch64)" tests/e2e/set.sh aarch64 "$arm/slipmat" \
+			"$host/e2e/check"
 		run "update end-to-end (x86_64)" tests/e2e/update.sh x86_64 "$host"
 		run "update end-to-end (aarch64)" tests/e2e/update.sh aarch64 "$arm"
 	fi

@@ -13,6 +13,13 @@
  *   check png PPM PNG            convert a screendump for people to look at
  *   check wavfix WAV             repair the header QEMU writes for more than
  *                                two channels (byte rate, block align, sizes)
+ *   check find PPM X Y W H COLOUR TEXT
+ *                                TEXT is drawn in COLOUR in one of the DJ
+ *                                screens' faces somewhere inside the rectangle
+ *   check trace WAV CH FROM TO LO HI
+ *                                the strongest sine between LO and HI Hz in
+ *                                channel CH, every 0.1 s from byte offset FROM
+ *                                to TO of the file: "seconds hz dBFS" lines
  *
  * Each prints what it measured; exit 0 when it holds, 1 when not, 2 on
  * unreadable input.
@@ -23,10 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fonts/face.h"
 #include "fonts/font.h"
 #include "fw/testcard.h"
 #include "gfx/gfx.h"
 #include "hal/png.h"
+#include "tests/signals.h"
 
 struct image {
 	int w, h;
@@ -347,6 +356,133 @@ static int check_pixel(const struct image *im, int x, int y, uint32_t colour, in
 	return worst <= tol ? 0 : 1;
 }
 
+/* Each channel of a and b within tol. */
+static int near(uint32_t a, uint32_t b, int tol)
+{
+	for (int sh = 0; sh < 24; sh += 8)
+		if (abs((int)(a >> sh & 0xff) - (int)(b >> sh & 0xff)) > tol)
+			return 0;
+	return 1;
+}
+
+/*
+ * TEXT drawn by the DJ's screens (anti-aliased, fonts/face.h) inside the
+ * rectangle: at some place and in one of the faces, every pixel the text
+ * covers fully is COLOUR and most of the pixels between its strokes are
+ * not. Which face and where are printed.
+ */
+static int check_find(const struct image *im, int rx, int ry, int rw, int rh, uint32_t colour,
+		      const char *text)
+{
+	static const struct face *const faces[] = {
+		&face_sans_13, &face_sans_16, &face_sans_20, &face_sans_22, &face_sans_28,
+		&face_sans_bold_20, &face_sans_bold_28, &face_sans_bold_38,
+	};
+	const int tol = 24;
+
+	if (rx < 0 || ry < 0 || rw <= 0 || rh <= 0 || rx + rw > im->w || ry + rh > im->h) {
+		fprintf(stderr, "find: %d,%d %dx%d is not inside the %dx%d screen\n", rx, ry, rw,
+			rh, im->w, im->h);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof faces / sizeof faces[0]; i++) {
+		const struct face *f = faces[i];
+		int tw = face_measure(f, text, strlen(text)) + 2, th = f->ascent + f->descent + 2;
+		uint32_t *ref = calloc((size_t)tw * (size_t)th, sizeof *ref);
+		int *ink = malloc(sizeof(int) * 2 * (size_t)tw * (size_t)th), nink = 0, ngap = 0;
+		int *gap = ink + (size_t)tw * (size_t)th;
+		struct surface r = {.px = ref, .w = tw, .h = th, .stride = tw};
+
+		gfx_text_run(&r, f, 1, f->ascent + 1, 0xffffffff, text);
+		for (int k = 0; k < tw * th; k++) {
+			int cov = (int)(ref[k] >> 8 & 0xff);
+
+			if (cov >= 250)
+				ink[nink++] = k;
+			else if (cov == 0)
+				gap[ngap++] = k;
+		}
+		for (int y0 = ry; nink && y0 + th <= ry + rh; y0++)
+			for (int x0 = rx; x0 + tw <= rx + rw; x0++) {
+				const uint32_t *p = im->px + (long)y0 * im->w + x0;
+				int k = 0, off = 0;
+
+				while (k < nink && near(p[ink[k] / tw * im->w + ink[k] % tw], colour, tol))
+					k++;
+				if (k < nink)
+					continue;
+				for (k = 0; k < ngap; k++)
+					off += near(p[gap[k] / tw * im->w + gap[k] % tw], colour, tol);
+				if (off * 10 > ngap)
+					continue;
+				printf("'%s' in %06x at %d,%d (%s)\n", text, colour, x0, y0, f->name);
+				free(ink);
+				free(ref);
+				return 0;
+			}
+		free(ink);
+		free(ref);
+	}
+	printf("'%s' in %06x is not drawn inside %d,%d %dx%d\n", text, colour, rx, ry, rw, rh);
+	return 1;
+}
+
+/*
+ * The pilot tones of the end-to-end set's tracks: the strongest sine
+ * between lo and hi Hz in channel ch, in 8192-sample Hann windows every
+ * 0.1 s of the file's bytes [from, to), its peak bin refined by a
+ * parabola through the log magnitudes. One line per window.
+ */
+static int check_trace(const char *path, int ch, long from, long to, double lo, double hi)
+{
+	enum { N = 8192 };
+	FILE *f = fopen(path, "rb");
+	unsigned char hdr[44];
+	static double re[N], im[N];
+	int chans, rate;
+
+	if (!f || fread(hdr, 1, 44, f) != 44 || memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4) ||
+	    (hdr[34] | hdr[35] << 8) != 16) {
+		fprintf(stderr, "%s: not a 16-bit WAV file\n", path);
+		return 2;
+	}
+	chans = hdr[22] | hdr[23] << 8;
+	rate = hdr[24] | hdr[25] << 8 | hdr[26] << 16 | hdr[27] << 24;
+	if (ch < 1 || ch > chans || rate <= 0 || lo <= 0 || hi <= lo || hi >= rate / 2.0) {
+		fprintf(stderr, "trace: channel %d of %d, %g-%g Hz at %d Hz: out of range\n", ch,
+			chans, lo, hi, rate);
+		return 2;
+	}
+	long frame_bytes = 2L * chans, first = (from < 44 ? 0 : from - 44) / frame_bytes;
+	long last = (to - 44) / frame_bytes, hop = rate / 10;
+	int16_t *s = malloc((size_t)frame_bytes * N);
+
+	for (long at = first; at + N <= last; at += hop) {
+		if (fseek(f, 44 + at * frame_bytes, SEEK_SET) ||
+		    fread(s, (size_t)frame_bytes, N, f) != N)
+			break;
+		for (int i = 0; i < N; i++) {
+			re[i] = s[i * chans + ch - 1] / 32768.0 * (0.5 - 0.5 * cos(2 * M_PI * i / N));
+			im[i] = 0;
+		}
+		tone_fft(re, im, N);
+		int b0 = (int)(lo * N / rate), b1 = (int)(hi * N / rate) + 1, best = b0;
+		for (int b = b0; b <= b1; b++)
+			if (re[b] * re[b] + im[b] * im[b] > re[best] * re[best] + im[best] * im[best])
+				best = b;
+		double m[3];
+		for (int k = -1; k <= 1; k++)
+			m[k + 1] = log(re[best + k] * re[best + k] + im[best + k] * im[best + k] + 1e-30);
+		double den = m[0] - 2 * m[1] + m[2], d = den < 0 ? 0.5 * (m[0] - m[2]) / den : 0;
+		/* a full-scale sine's peak bin through a Hann window is N / 4 */
+		double db = 10 * m[1] / log(10) - 20 * log10(N / 4.0);
+		printf("%.2f %.1f %.1f\n", (double)(at - first) / rate, (best + d) * rate / N, db);
+	}
+	free(s);
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct image im = { 0 };
@@ -374,8 +510,17 @@ int main(int argc, char **argv)
 		return make_wav(argv[2], atof(argv[3]), atof(argv[4]), atof(argv[5]));
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tone"))
 		return check_tone(argv[2], atoi(argv[3]), atof(argv[4]), argc == 6 ? argv[5] : NULL);
+	if (argc == 9 && !strcmp(argv[1], "find"))
+		return read_ppm(argv[2], &im) ? 2
+					      : check_find(&im, atoi(argv[3]), atoi(argv[4]),
+							   atoi(argv[5]), atoi(argv[6]),
+							   (uint32_t)strtoul(argv[7], NULL, 16), argv[8]);
+	if (argc == 8 && !strcmp(argv[1], "trace"))
+		return check_trace(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]),
+				   atof(argv[6]), atof(argv[7]));
 	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ [DBFS]\n"
 			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n"
-			"       | pixel PPM X Y RRGGBB TOL | mkwav WAV SECONDS HZ DBFS\n");
+			"       | pixel PPM X Y RRGGBB TOL | mkwav WAV SECONDS HZ DBFS\n"
+			"       | find PPM X Y W H RRGGBB TEXT | trace WAV CH FROM TO LO HI\n");
 	return 2;
 }

@@ -31,16 +31,7 @@ E=build/emu/emuctl
 log=$run/serial.log
 mkdir -p "$out"
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-# expect DESCRIPTION COMMAND...: one check, its output indented below.
-expect() {
-	desc=$1
-	shift
-	if res=$("$@" 2>&1); then ok "$desc"; else nok "$desc"; fi
-	[ -n "$res" ] && printf '%s\n' "$res" | sed 's/^/    /'
-	return 0
-}
+. tests/e2e/lib.sh
 kernel=$(tools/emu/kernel.sh "$arch" "build/emu/kernel-$arch") || {
 	nok "$arch: fetch Debian's kernel"
 	exit 1
@@ -77,34 +68,11 @@ else
 fi
 $E wait "$log" 'slipmat info: ready' 60 >/dev/null
 
-# seen HEAD CHECK-ARGS...: screendump HEAD and run the checker on it.
-seen() {
-	head=$1 what=$2
-	shift 2
-	$E screendump "$run/qmp.sock" "$head" "$out/head$head.ppm" >/dev/null &&
-		"$check" "$what" "$out/head$head.ppm" "$@"
-}
-# retry SECONDS COMMAND...: the screen may still show an earlier frame.
-retry() {
-	t=$(($(date +%s) + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$t" ] && break
-		sleep 0.5
-	done
-	"$@"
-}
 
 # 1b. The DJ's screens come up first: where each control sits comes from
 # `slipmat screens`; the decks play the test tracks, so deck A's play
 # button is lit. A tap on it pauses deck A (the button goes dark), a
 # second tap plays again. Then the technician's test card for the rest.
-ask() { # ask COMMAND UNTIL: type COMMAND on the console, the reply up to a line matching UNTIL
-	off=$(wc -c <"$log")
-	$E serial "$run/serial.sock" "$1" >/dev/null
-	$E wait -o "$off" "$log" "$2" 60 >/dev/null
-	tail -c +"$((off + 1))" "$log" | tr -d '\r' | sed 's/^emu# //'
-}
 screens=$(ask 'slipmat screens' 'control master:')
 play=$(printf '%s\n' "$screens" | sed -n 's/^control play-a: display 0 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\)$/\1 \2 \3 \4/p')
 expect "$arch: the DJ's screens list deck A's play button" test -n "$play"

@@ -1,25 +1,33 @@
 #!/bin/sh
 # make run: boot the appliance, slipmat as PID 1 in the emulator with the
 # emulator's board profile, showing both screens, with the demo library
-# on a USB stick: three generated tracks (tools/gen/demo.c); deck A
-# plays the first on the master, deck B the second in the headphones.
+# on a USB stick: generated tracks (tools/gen/demo.c).
 #
-#   tools/emu/run.sh SLIPMAT [ARCH] [SECONDS]
+#   tools/emu/run.sh SLIPMAT [ARCH]
 #
 # With a display ($DISPLAY or $WAYLAND_DISPLAY) QEMU opens a window with
-# both heads and the tablets follow the mouse; the run ends when the
-# window is closed. Headless, the box runs SECONDS (default 20) of guest
-# time after its first frame, then build/run/ holds head0.png and
-# head1.png (screenshots of both screens), mix.wav (what the box played
-# on all outputs) and serial.log (the console).
+# both heads and the tablets follow the mouse: deck A plays the first
+# track on the master, deck B has the second, and the rest is yours; the
+# run ends when the window is closed. Headless, the box plays the
+# end-to-end test's set as a demo (tests/e2e/set.sh), by touch: tracks
+# found in the library browser and loaded, deck A playing, deck B cued in
+# the headphones, synced, the crossfader across, a hot cue, a loop; then
+# build/run/ holds a screenshot of both screens after each step
+# (NN-STEP-head0.png, NN-STEP-head1.png; head0.png and head1.png are the
+# last), mix.wav (what the box played: master left, cue right) and
+# serial.log (the console).
 set -eu
 bin=$(realpath "$1")
 arch=${2:-x86_64}
-secs=${3:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 out=build/run
 E=build/emu/emuctl
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+	rm -rf "$out"
+	echo "run: no display; slipmat plays the demo set headless (about two minutes)"
+	exec tests/e2e/set.sh "$arch" "$bin" "$(dirname "$bin")/e2e/check" "$out"
+fi
 mkdir -p "$out"
 
 set -- $(tools/emu/kernel.sh "$arch" "build/emu/kernel-$arch")
@@ -38,12 +46,8 @@ if [ ! -s "$stick" ]; then
 	MTOOLS_SKIP_CHECK=1 mcopy -i "$stick.tmp" build/emu/demo-tracks/*.wav ::/
 	mv "$stick.tmp" "$stick"
 fi
-window=
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-	window=--window
-fi
 tools/emu/boot.sh --arch "$arch" --kernel "$kernel" --initrd "build/emu/run-$arch.cpio.gz" \
-	--dir "$out/qemu" --audio-channels 2 $window >/dev/null
+	--dir "$out/qemu" --audio-channels 2 --window >/dev/null
 trap '$E quit "$out/qemu/qmp.sock" >/dev/null 2>&1 || true' EXIT INT TERM
 
 echo "run: booting slipmat ($arch) in the emulator; console in $out/qemu/serial.log"
@@ -65,29 +69,7 @@ if $E wait "$out/qemu/serial.log" 'library: usb sda (/run/slipmat/usb/sda): 3 tr
 else
 	echo "run: the demo stick did not appear (see $out/qemu/serial.log); the decks play their test tones"
 fi
-if [ -n "$window" ]; then
-	echo "run: both screens are in the QEMU window; close it to stop"
-	while kill -0 "$(cat "$out/qemu/qemu.pid")" 2>/dev/null; do
-		sleep 1
-	done
-	exit 0
-fi
-
-# Headless: let the box play, then keep what it showed and played. The
-# guest's own clock decides how long (TCG runs slower than the host).
-off=$(wc -c <"$out/qemu/serial.log")
-$E serial "$out/qemu/serial.sock" "sleep $secs; slipmat status; echo RUN''DONE" >/dev/null
-$E wait -o "$off" "$out/qemu/serial.log" 'RUNDONE' $((secs * 20 + 60)) >/dev/null
-for head in 0 1; do
-	$E screendump "$out/qemu/qmp.sock" "$head" "$out/head$head.ppm" >/dev/null
-	"$(dirname "$bin")/e2e/check" png "$out/head$head.ppm" "$out/head$head.png"
-	rm -f "$out/head$head.ppm"
+echo "run: both screens are in the QEMU window; close it to stop"
+while kill -0 "$(cat "$out/qemu/qemu.pid")" 2>/dev/null; do
+	sleep 1
 done
-tail -c +"$((off + 1))" "$out/qemu/serial.log" | tr -d '\r' | sed -n '/^board:/,/^allocations:/p'
-$E quit "$out/qemu/qmp.sock" >/dev/null
-trap - EXIT INT TERM
-cp "$out/qemu/audio.wav" "$out/mix.wav"
-"$(dirname "$bin")/e2e/check" wavfix "$out/mix.wav"
-cp "$out/qemu/serial.log" "$out/serial.log"
-echo "run: screenshots $out/head0.png $out/head1.png, recorded mix $out/mix.wav (split cue:" \
-	"master left, cue right), console $out/serial.log"

@@ -4,7 +4,15 @@
  * a few generated dance tracks (tools/gen/gentrack.h) in the DJ's tempo
  * range, four on the floor, so that two decks can be mixed.
  *
- *   demo DIR [SECONDS]     writes DIR/NN Title.wav, 48 kHz 16-bit stereo
+ *   demo DIR [SECONDS] [--pilot]
+ *                          writes DIR/NN Title.wav, 48 kHz 16-bit stereo
+ *
+ * With --pilot each track also carries a quiet rising sine, the end-to-end
+ * test's way of telling from a recording which track plays and where in
+ * it: track n (from 0) glides from PILOT_HZ + n * PILOT_APART Hz upwards
+ * at PILOT_RISE Hz per second of the track, at PILOT_DBFS. A jump back
+ * (a hot cue, a loop) shows as the tone falling back; a deck played
+ * faster or slower moves it by the same ratio.
  */
 #include <errno.h>
 #include <math.h>
@@ -17,6 +25,10 @@
 
 #define RATE 48000
 #define TRACKS 3
+#define PILOT_HZ 2000.0
+#define PILOT_APART 1200.0
+#define PILOT_RISE 8.0
+#define PILOT_DBFS (-24.0)
 
 static const char *const titles[TRACKS] = {"Night Drive", "Glass Floor", "Last Train"};
 
@@ -91,15 +103,31 @@ static int write_track(const char *path, const char *title, const char *artist,
 	return 0;
 }
 
+/* Track n's pilot tone (see the top), added to both channels. */
+static void add_pilot(float *s, long frames, int n)
+{
+	double amp = pow(10, PILOT_DBFS / 20), phase = 0;
+
+	for (long i = 0; i < frames; i++) {
+		double hz = PILOT_HZ + n * PILOT_APART + PILOT_RISE * (double)i / RATE;
+		float v = (float)(amp * sin(phase));
+
+		s[2 * i] += v;
+		s[2 * i + 1] += v;
+		phase = fmod(phase + 2 * M_PI * hz / RATE, 2 * M_PI);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	double seconds = argc > 2 ? atof(argv[2]) : 90;
+	int pilot = argc > 2 && !strcmp(argv[argc - 1], "--pilot");
+	double seconds = argc - pilot > 2 ? atof(argv[2]) : 90;
 	long frames = (long)(seconds * RATE);
 	float *s;
 	unsigned seed = 0;
 
-	if (argc < 2 || frames < RATE) {
-		fprintf(stderr, "usage: demo DIR [SECONDS]\n");
+	if (argc - pilot < 2 || argc - pilot > 3 || frames < RATE) {
+		fprintf(stderr, "usage: demo DIR [SECONDS] [--pilot]\n");
 		return 2;
 	}
 	s = malloc(sizeof(float) * 2 * (size_t)frames);
@@ -114,6 +142,8 @@ int main(int argc, char **argv)
 		if (t.style != 0 || t.bpm < 118 || t.bpm > 132 || t.silence_s > 0 || t.halftime)
 			continue;
 		gentrack_make(&t, seed, RATE, s, frames);
+		if (pilot)
+			add_pilot(s, frames, n);
 		snprintf(title, sizeof title, "%s (%.0f BPM)", titles[n], t.bpm);
 		snprintf(path, sizeof path, "%s/%02d %s.wav", argv[1], n + 1, titles[n]);
 		if (write_track(path, title, "slipmat demo", s, frames))
