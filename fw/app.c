@@ -323,6 +323,23 @@ static void deck_op(int deck, enum deck_op op, struct track *t)
 		log_warn("load: deck %c: the engine's command ring is full", 'A' + deck);
 }
 
+static char deck_path[ENGINE_DECKS][CTL_LINE_MAX]; /* each deck's file, "" none */
+
+/* Load path into deck: it lets go of its track, then load_tick() starts. */
+static void load_begin(int deck, const char *path)
+{
+	load_cancel(&loader);
+	load_into = -1;
+	load_arm(0);
+	snprintf(load_path, sizeof(load_path), "%s", path);
+	load_deck = deck;
+	if (have_test_tracks)
+		screens_neutral(); /* the test tones' mixer goes with them */
+	have_test_tracks = 0;
+	deck_path[deck][0] = '\0';
+	deck_op(deck, DECK_UNLOAD, NULL);
+}
+
 static int load_command(const char *arg, struct ctl_reply *r)
 {
 	int deck = arg[0] == 'A' || arg[0] == 'a' ? 0 : arg[0] == 'B' || arg[0] == 'b' ? 1 : -1;
@@ -335,15 +352,7 @@ static int load_command(const char *arg, struct ctl_reply *r)
 		ctl_printf(r, "no track loader (see the log)");
 		return -1;
 	}
-	load_cancel(&loader);
-	load_into = -1;
-	load_arm(0);
-	snprintf(load_path, sizeof(load_path), "%s", arg + 2);
-	load_deck = deck;
-	if (have_test_tracks)
-		screens_neutral(); /* the test tones' mixer goes with them */
-	have_test_tracks = 0;
-	deck_op(deck, DECK_UNLOAD, NULL);
+	load_begin(deck, arg + 2);
 	ctl_printf(r, "loading %s into deck %c\n", load_path, 'A' + deck);
 	return 0;
 }
@@ -640,6 +649,7 @@ static void load_tick(void)
 		load_deck = -1;
 		if (load_start(&loader, &tracks[deck], load_path) == 0) {
 			load_into = deck;
+			snprintf(deck_path[deck], sizeof deck_path[deck], "%s", load_path);
 			deck_op(deck, DECK_LOAD, &tracks[deck]);
 			prep_restore(deck, load_path);
 			analysis_begin(deck);
@@ -748,41 +758,109 @@ static void open_screens(struct app *a)
 
 /*
  * After a crash PID 1 hands back the decks' last reported state
- * (fw/supervise.h): "A|B POS PLAYING PITCH RANGE;" per deck. Put back what
- * the engine can take: position, pitch, range, play.
+ * (fw/supervise.h), per deck "A|B POS PLAYING PITCH RANGE[ sync][ LEN PATH];"
+ * with " sync" when it followed the other deck and the file's path (LEN
+ * bytes) when it had one. The test tracks take the position, pitch and
+ * play at once; a deck with a file loads it again (one after the other),
+ * and once the decoder has passed the position by a second the deck goes
+ * back there, at its pitch, plays if it played and syncs if it synced.
  */
+struct resume {
+	char path[CTL_LINE_MAX];
+	double pos, pitch, range;
+	int playing, sync;
+	enum { RESUME_NONE, RESUME_LOAD, RESUME_SEEK } step;
+};
+static struct resume resumes[ENGINE_DECKS];
+
+static void resume_apply(int i, double pos, int playing, double pitch, double range, int sync)
+{
+	struct engine_cmd c = {.op = ENGINE_DECK, .deck = i};
+
+	c.d.op = DECK_PITCH_RANGE, c.d.a = range;
+	engine_command(&engine, &c);
+	c.d.op = DECK_PITCH, c.d.a = pitch / range;
+	engine_command(&engine, &c);
+	c.d.op = DECK_SEEK, c.d.a = pos;
+	engine_command(&engine, &c);
+	c.d.op = DECK_PLAY, c.d.a = playing;
+	engine_command(&engine, &c);
+	if (sync) {
+		c.d.op = DECK_SYNC, c.d.a = 1;
+		engine_command(&engine, &c);
+	}
+	log_info("deck %c resumed at %.3f s, %s%s", 'A' + i, pos / engine.rate,
+		 playing ? "playing" : "paused", sync ? ", synced" : "");
+}
+
 static void resume_decks(void)
 {
 	const char *p = supervise_player_resume();
 	char deck;
 	double pos, pitch, range;
-	int playing, n;
+	int playing, n, sync;
 
-	while (have_test_tracks && p &&
-	       sscanf(p, " %c %lf %d %lf %lf;%n", &deck, &pos, &playing, &pitch, &range, &n) == 5) {
+	while (p && sscanf(p, " %c %lf %d %lf %lf%n", &deck, &pos, &playing, &pitch, &range, &n) == 5) {
 		int i = deck - 'A';
-		struct engine_cmd c = { .op = ENGINE_DECK, .deck = i };
+		char path[CTL_LINE_MAX] = "";
+		size_t len;
 
 		p += n;
+		sync = !strncmp(p, " sync", 5);
+		p += sync ? 5 : 0;
+		if (*p == ' ' && sscanf(p, " %zu%n", &len, &n) == 1 && p[n] == ' ' &&
+		    len < sizeof path && strnlen(p + n + 1, len) == len) {
+			memcpy(path, p + n + 1, len);
+			path[len] = '\0';
+			p += n + 1 + len;
+		}
+		if (*p++ != ';')
+			break;
 		if (i < 0 || i >= ENGINE_DECKS || range <= 0)
 			continue;
-		c.d.op = DECK_PITCH_RANGE, c.d.a = range;
-		engine_command(&engine, &c);
-		c.d.op = DECK_PITCH, c.d.a = pitch / range;
-		engine_command(&engine, &c);
-		c.d.op = DECK_SEEK, c.d.a = pos;
-		engine_command(&engine, &c);
-		c.d.op = DECK_PLAY, c.d.a = playing;
-		engine_command(&engine, &c);
-		log_info("deck %c resumed at %.3f s, %s", deck, pos / engine.rate,
-			 playing ? "playing" : "paused");
+		if (path[0] && have_loader) {
+			struct resume *r = &resumes[i];
+
+			snprintf(r->path, sizeof r->path, "%s", path);
+			r->pos = pos < 0 ? 0 : pos, r->playing = playing;
+			r->pitch = pitch, r->range = range, r->sync = sync;
+			r->step = RESUME_LOAD;
+		} else if (have_test_tracks && !path[0]) {
+			resume_apply(i, pos, playing, pitch, range, sync);
+		}
+	}
+}
+
+/* Each tick: the next deck's file loads; a loaded one goes back to its place. */
+static void resume_tick(void)
+{
+	for (int i = 0; i < ENGINE_DECKS; i++) {
+		struct resume *r = &resumes[i];
+		long ready = atomic_load(&tracks[i].ready), frames = atomic_load(&tracks[i].frames);
+
+		if (r->step == RESUME_LOAD && load_deck < 0 && load_into < 0) {
+			log_info("deck %c: loading %s again", 'A' + i, r->path);
+			load_begin(i, r->path);
+			r->step = RESUME_SEEK;
+			return;
+		}
+		if (r->step != RESUME_SEEK || load_deck == i || strcmp(deck_path[i], r->path))
+			continue;
+		if (ready >= r->pos + engine.rate || (load_into != i && ready == frames && frames > 0)) {
+			resume_apply(i, r->pos < frames ? r->pos : 0, r->playing, r->pitch, r->range,
+				     r->sync);
+			r->step = RESUME_NONE;
+		} else if (load_into != i) {
+			log_warn("deck %c: %s did not load again; the deck stays empty", 'A' + i, r->path);
+			r->step = RESUME_NONE;
+		}
 	}
 }
 
 /* Once a second, to PID 1: the heartbeat with the decks' state. */
 static void report_to_init(struct app *a)
 {
-	char state[160] = "";
+	char state[SUPERVISE_RESUME_MAX] = "";
 	unsigned long frames = 0, periods = have_engine_now ? engine_now.periods : 0;
 	size_t len = 0;
 
@@ -790,8 +868,16 @@ static void report_to_init(struct app *a)
 		frames += a->displays.d[i].frames;
 	for (int i = 0; have_engine_now && i < ENGINE_DECKS; i++) {
 		const struct deck_state *d = &engine_now.deck[i];
-		int n = snprintf(state + len, sizeof state - len, "%c %.0f %d %.3f %.0f;", 'A' + i,
-				 d->pos, d->playing, d->pitch, d->range);
+		int n = snprintf(state + len, sizeof state - len, "%c %.0f %d %.3f %.0f%s", 'A' + i,
+				 d->pos, d->playing, d->pitch, d->range, d->sync ? " sync" : "");
+
+		if (n > 0 && (size_t)n < sizeof state - len)
+			len += (size_t)n;
+		if (deck_path[i][0] && d->loaded)
+			n = snprintf(state + len, sizeof state - len, " %zu %s;", strlen(deck_path[i]),
+				     deck_path[i]);
+		else
+			n = snprintf(state + len, sizeof state - len, ";");
 		if (n > 0 && (size_t)n < sizeof state - len)
 			len += (size_t)n;
 	}
@@ -1033,8 +1119,10 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	/* The engine's latest state; draining its ring keeps it fresh. */
 	if (have_engine && engine_state(&engine, &engine_now) == 0)
 		have_engine_now = 1;
-	if (have_loader)
+	if (have_loader) {
+		resume_tick();
 		load_tick();
+	}
 	if (have_analyzers)
 		analysis_tick();
 	if (have_library)

@@ -23,7 +23,7 @@
 #include "update.h"
 
 #define SUPERVISE_FD 3
-#define SUPERVISE_RESUME_MAX 512
+#define SUPERVISE_RESUME_MAX 1024
 /* A player that dies sooner than this after its start died "quickly". */
 #define SUPERVISE_QUICK_MS 10000
 #define SUPERVISE_QUICK_DEATHS 3
@@ -42,7 +42,7 @@ struct supervise {
 	int fd; /* read end of the player's pipe */
 	long started_ms, heard_ms;
 	int good, quick_deaths, killed;
-	char inbuf[1024];
+	char inbuf[2 * SUPERVISE_RESUME_MAX];
 	size_t inlen;
 	char resume[SUPERVISE_RESUME_MAX];
 	unsigned long starts, deaths, hangs, rollbacks;

@@ -86,7 +86,7 @@ expect "$arch: the stick's $tracks tracks are in the library" \
 	$E wait "$log" "library: usb sda (/run/slipmat/usb/sda): $tracks tracks" 120
 
 # Where each control is: "control NAME: display D at X,Y WxH".
-controls() { screens=$(ask 'slipmat screens' 'control master:'); }
+controls() { screens=$(ask "slipmat screens; echo LIST''ED" 'LISTED'); }
 controls
 # at NAME: "D X Y W H" of that control, or nothing.
 at() {
@@ -217,6 +217,24 @@ wait_guest 4
 mark end
 shot end
 
+# 6. The player crashes (not in the demo): PID 1 starts it again, and
+# both decks come back with their tracks, where they were, playing.
+if [ -z "$demo" ]; then
+	o=$(wc -c <"$log")
+	mark crash
+	$E serial "$run/serial.sock" 'for p in $(pidof slipmat); do [ "$p" = 1 ] || kill -SEGV "$p"; done' >/dev/null
+	expect "$arch: a crashed player is started again" $E wait -o "$o" "$log" 'died of signal 11' 60
+	expect "$arch: deck A comes back with its track" $E wait -o "$o" "$log" 'deck A resumed at' 240
+	expect "$arch: deck B comes back with its track" $E wait -o "$o" "$log" 'deck B resumed at' 240
+	mark resumed
+	controls
+	expect "$arch: deck A's title is on its screen again" drawn track-info-a "Night Drive"
+	expect "$arch: deck B's title is on its screen again" drawn track-info-b "Glass Floor"
+	expect "$arch: deck B plays again" lit play-b $GREEN
+	wait_guest 3
+	mark after
+fi
+
 $E quit "$run/qmp.sock" >/dev/null 2>&1
 trap - EXIT
 cp "$run/audio.wav" "$out/mix.wav"
@@ -230,7 +248,7 @@ if [ -n "$demo" ]; then
 	exit 0
 fi
 
-for m in a_plays b_cued synced xfade on_b cue_set cue_before cue_hit loop_on loop_off end; do
+for m in a_plays b_cued synced xfade on_b cue_set cue_before cue_hit loop_on loop_off end crash resumed after; do
 	eval "printf '# %s at %.2f s of the recording\\n' $m \$(((at_$m - 44) / 1920))e-2"
 done
 
@@ -274,4 +292,9 @@ falls() {
 n_loop=$(falls $((at_loop_on + s / 4)) "$at_loop_off") n_after=$(falls $((at_loop_off + s / 2)) "$at_end")
 said="the loop repeats ($n_loop times in $(((at_loop_off - at_loop_on) / s)) s) and plays on once left ($n_after falls)"
 if [ "$n_loop" -ge 2 ] && [ "$n_after" -eq 0 ]; then ok "$arch: $said"; else nok "$arch: $said"; fi
+# B's pilot before the crash and after: back where it was (the heartbeat
+# is once a second: at most a second earlier).
+f_crash=$(hz $((at_crash - s / 2))) f_back=$(hz $((at_resumed + s / 2)))
+said="deck B plays on from where it was: pilot $f_crash Hz before the crash, $f_back Hz after"
+if awk "BEGIN { d = $f_back - $f_crash; exit !(d > -20 && d < 10) }"; then ok "$arch: $said"; else nok "$arch: $said"; fi
 exit $failed
