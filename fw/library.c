@@ -554,6 +554,28 @@ int library_set_length(struct library *l, uint32_t slot, float seconds)
 	return 0;
 }
 
+int library_source_of(const struct library *l, const char *path, const char **rel)
+{
+	int best = -1;
+	size_t best_len = 0;
+
+	for (int i = 0; i < LIBRARY_MAX_SOURCES; i++) {
+		const struct library_source *s = &l->source[i];
+		size_t n = strlen(s->root);
+
+		while (n > 1 && s->root[n - 1] == '/')
+			n--;
+		if (s->state == LIBRARY_FREE || n == 0 || strncmp(path, s->root, n) ||
+		    path[n] != '/' || (best >= 0 && n <= best_len))
+			continue;
+		best = i;
+		best_len = n;
+	}
+	if (best >= 0)
+		*rel = path + best_len + 1;
+	return best;
+}
+
 int library_find_path(const struct library *l, int source, const char *path)
 {
 	for (int i = 0; i < l->high; i++)

@@ -179,6 +179,13 @@ int library_set_length(struct library *l, uint32_t slot, float seconds);
  */
 int library_find_path(const struct library *l, int source, const char *path);
 
+/*
+ * The source whose root holds path (an absolute path), the longest root
+ * when roots nest. Return: its index and *rel the path under its root,
+ * or -1.
+ */
+int library_source_of(const struct library *l, const char *path, const char **rel);
+
 /* The track in slot (from a list or a search), or NULL when it went. */
 const struct library_track *library_track(const struct library *l, uint32_t slot);
 

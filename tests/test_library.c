@@ -222,6 +222,14 @@ static void test_search(void **state)
 	assert_true(library_matches(&lib, (uint32_t)n, ""));
 	assert_false(library_matches(&lib, (uint32_t)n, "love"));
 	assert_int_equal(library_find_path(&lib, in, "blue.mp3"), -1);
+	/* A full path: its source and the path under the root. */
+	const char *rel = NULL;
+	assert_int_equal(library_source_of(&lib, "/run/slipmat/usb/sda1/blue.mp3", &rel), usb);
+	assert_string_equal(rel, "blue.mp3");
+	assert_int_equal(library_source_of(&lib, "/media/nvme/pop/crazy.flac", &rel), in);
+	assert_string_equal(rel, "pop/crazy.flac");
+	assert_int_equal(library_source_of(&lib, "/media/nvme2/x.wav", &rel), -1);
+	assert_int_equal(library_source_of(&lib, "/run/slipmat/usb", &rel), -1);
 	assert_int_equal(library_set_length(&lib, (uint32_t)n, 312.5f), 0);
 	assert_true(library_track(&lib, (uint32_t)n)->seconds == 312.5f);
 }
