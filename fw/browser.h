@@ -3,9 +3,9 @@
  *
  * A deck's LOAD button opens it over that deck's part of the screens
  * (two displays: the deck's whole display under the status bar; one
- * display: the decks and the mixer under it); LOAD again, its Close
- * button or a load closes it, so the deck is back in view as its track
- * comes in.
+ * display: the decks and the mixer under it), and the other deck's LOAD
+ * (when it is in view) takes it over to that deck. Its Close button or a
+ * load closes it, so the deck is back in view as its track comes in.
  *
  *   +-------+----------+----------+--------+----------+--------+--------+
  *   | Close | Internal | USB sda1 | Recent |          | Load A | Load B |
