@@ -57,6 +57,7 @@ static struct library library;
 static struct scan scan;
 static struct storage storage;
 static int have_library, have_storage;
+static uint32_t *browser_rows; /* the library browser's list: a slot per track */
 /* Scanning per tick: an eighth of a 30 Hz frame. */
 #define APP_SCAN_BUDGET_NS 4000000L
 /* Tracks a `library` command lists. */
@@ -247,6 +248,7 @@ static void open_library(struct app *a)
 		return;
 	}
 	have_library = 1;
+	browser_rows = ARENA_NEW(&a->arena, uint32_t, library.capacity, "library browser rows");
 	for (int i = 0; i < a->board.storage.nlibrary; i++) {
 		int src = library_add_source(&library, LIBRARY_INTERNAL, "internal",
 					     a->board.storage.library[i]);
@@ -275,7 +277,8 @@ static struct load loader;
 static int have_loader, load_timer = -1;
 static int load_deck = -1; /* waiting for this deck to let go of its track */
 static int load_into = -1; /* a load running into this deck */
-static char load_path[CTL_LINE_MAX];
+/* a command's path or a library track's */
+static char load_path[CTL_LINE_MAX + LIBRARY_ROOT + LIBRARY_PATH];
 
 /* While a load runs: a slice every LOAD_PERIOD_MS, so at most 40 % of the loop's time. */
 #define LOAD_PERIOD_MS 5
@@ -355,6 +358,20 @@ static int load_command(const char *arg, struct ctl_reply *r)
 	load_begin(deck, arg + 2);
 	ctl_printf(r, "loading %s into deck %c\n", load_path, 'A' + deck);
 	return 0;
+}
+
+/* A track chosen in the library browser (fw/browser.h): the same load as `slipmat load`. */
+static void browser_load(void *ctx, int deck, const char *path)
+{
+	static char arg[sizeof load_path + 4], said[CTL_LINE_MAX];
+	struct ctl_reply r = {said, 0, sizeof said, 0};
+
+	(void)ctx;
+	snprintf(arg, sizeof arg, "%c %s", 'A' + deck, path);
+	if (load_command(arg, &r) == 0)
+		log_info("library: %s into deck %c", path, 'A' + deck);
+	else
+		log_warn("library: %s not loaded: %s", path, said);
 }
 
 /*
@@ -457,20 +474,7 @@ static struct prep {
 /* The library source whose root holds path, and path under it; -1 for none. */
 static int source_of(const char *path, const char **rel)
 {
-	for (int i = 0; have_library && i < LIBRARY_MAX_SOURCES; i++) {
-		const struct library_source *src = &library.source[i];
-		size_t n = strlen(src->root);
-
-		if (src->state == LIBRARY_FREE || !n)
-			continue;
-		while (n > 1 && src->root[n - 1] == '/')
-			n--;
-		if (!strncmp(path, src->root, n) && path[n] == '/') {
-			*rel = path + n + 1;
-			return i;
-		}
-	}
-	return -1;
+	return have_library ? library_source_of(&library, path, rel) : -1;
 }
 
 static void prep_cmd(int deck, enum deck_op op, int index, double a, double b)
@@ -596,6 +600,16 @@ static void prep_found(int deck, const struct analysis *an)
 	if (err)
 		log_error("deck %c: %s: analysis not saved on %s: %s", 'A' + deck, p->rel, src->name,
 			  strerror(-err));
+	/* the library browser's row shows the tempo, key and length found tonight */
+	err = library_find_path(&library, p->src, p->rel);
+	if (err >= 0) {
+		const struct library_track *t = library_track(&library, (uint32_t)err);
+		char key[sizeof t->key];
+
+		snprintf(key, sizeof key, "%s", an->key != KEY_NOT_FOUND ? rec.key : t->key);
+		library_set_tempo(&library, (uint32_t)err, rec.bpm > 0 ? rec.bpm : t->bpm, key);
+		library_set_length(&library, (uint32_t)err, (float)rec.duration);
+	}
 }
 
 /* Each tick: note what changed on the decks' tracks; save once they are still. */
@@ -655,6 +669,7 @@ static void load_tick(void)
 			analysis_begin(deck);
 			load_arm(1);
 			show_track(deck, load_path, loader.msg);
+			screens_played(load_path);
 		}
 	}
 }
@@ -735,6 +750,8 @@ static void open_screens(struct app *a)
 		log_warn("screens: %s; showing the test card", msg);
 		return;
 	}
+	screens_library(have_library ? &library : NULL, browser_rows,
+			 browser_rows ? library.capacity : 0, browser_load);
 	/* A broken profile is the technician's to fix: the card lists every error. */
 	if (a->board_errs.count > 0)
 		screens_show_card(1);
@@ -1503,7 +1520,7 @@ static int library_command(const char *args, struct ctl_reply *r)
 		view = library_view_by_name(args);
 		if (view < 0) {
 			ctl_printf(r, "library: unknown view '%.40s' (title, artist, bpm, added, "
-				      "search TEXT or prepare BPM KEY TEXT)",
+				      "key, search TEXT or prepare BPM KEY TEXT)",
 				   args);
 			return -1;
 		}
@@ -1547,6 +1564,10 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 		screens_list(r);
 		return 0;
 	}
+	if (!strcmp(cmd, "browser")) {
+		screens_browser(r);
+		return 0;
+	}
 	if (!strcmp(cmd, "ping")) {
 		ctl_printf(r, "pong\n");
 		return 0;
@@ -1554,7 +1575,7 @@ static int on_command(void *ctx, const char *cmd, struct ctl_reply *r)
 	if (!strcmp(cmd, "library") || !strncmp(cmd, "library ", 8))
 		return library_command(cmd + 7, r);
 	if (!strcmp(cmd, "help")) {
-		ctl_printf(r, "commands: status, ping, help, update PATH|confirm|status, load A|B PATH, play A|B, pause A|B, hotcue A|B N, library [title|artist|bpm|added], "
+		ctl_printf(r, "commands: status, ping, help, update PATH|confirm|status, load A|B PATH, play A|B, pause A|B, hotcue A|B N, screens, browser, library [title|artist|bpm|added|key], "
 			      "library search TEXT, library prepare BPM KEY TEXT\n");
 		return 0;
 	}

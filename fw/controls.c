@@ -212,6 +212,13 @@ float controls_value(const struct controls *c, enum widget_kind kind, int deck)
 	return value_of(c, kind, deck);
 }
 
+void controls_library(struct controls *c, int deck)
+{
+	c->library_deck = deck;
+	for (int d = 0; d < LAYOUT_DECKS; d++)
+		dirty_kind(c, W_LIBRARY, d, 0);
+}
+
 /* Where the finger is along a knob, fader, crossfader or pitch slider. */
 static void drag_value(struct controls *c, int i, const struct gesture *g)
 {
@@ -423,7 +430,7 @@ static void tap(struct controls *c, int i)
 		break;
 	}
 	case W_LIBRARY:
-		c->library_deck = c->library_deck == d ? -1 : d;
+		controls_library(c, c->library_deck == d ? -1 : d);
 		break;
 	default:
 		break;

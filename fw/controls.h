@@ -87,6 +87,9 @@ void controls_gesture(void *ctx, const struct gesture *g);
 /* The hit test for the tracker: gesture_hit_fn with c as ctx. */
 int controls_hit(void *ctx, int display, int x, int y);
 
+/* The library is open for deck (-1: closed): its LOAD buttons show it. */
+void controls_library(struct controls *c, int deck);
+
 /*
  * Call every frame (or at least every 20 ms): a finger resting on the
  * waveform holds the track still there (the deck runs on at the last

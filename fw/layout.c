@@ -57,9 +57,14 @@ struct cut {
 	size_t msize;
 };
 
+int layout_px(float px_per_mm, float mm)
+{
+	return (int)ceilf(mm * px_per_mm - 0.01f);
+}
+
 static int px(const struct cut *c, float mm)
 {
-	return (int)ceilf(mm * c->ppm - 0.01f);
+	return layout_px(c->ppm, mm);
 }
 
 static void fail(struct cut *c, const char *what, float need_mm, float have_mm)
@@ -133,16 +138,20 @@ static void add(struct cut *c, enum widget_kind kind, int deck, int index, int t
 	w->r = r;
 }
 
-/* n equal cells across r, GAP_MM apart; cell i. */
-static struct rect cell(const struct cut *c, struct rect r, int n, int i)
+struct rect layout_cell(struct rect r, int gap, int n, int i)
 {
-	int gap = px(c, GAP_MM);
 	int w = (r.w - gap * (n - 1)) / n;
 	struct rect out = {r.x + i * (w + gap), r.y, w, r.h};
 
 	if (i == n - 1) /* the last takes the rounding */
 		out.w = r.x + r.w - out.x;
 	return out;
+}
+
+/* n equal cells across r, GAP_MM apart; cell i. */
+static struct rect cell(const struct cut *c, struct rect r, int n, int i)
+{
+	return layout_cell(r, px(c, GAP_MM), n, i);
 }
 
 /* How many buttons of LAYOUT_MIN_MM fit across w pixels, at most max. */
@@ -361,4 +370,43 @@ int layout_find(const struct layout *l, enum widget_kind kind, int deck, int ind
 		if (l->w[i].kind == kind && l->w[i].deck == deck && l->w[i].index == index)
 			return i;
 	return -1;
+}
+
+struct rect layout_cut_top(struct rect *r, int h)
+{
+	return top(r, h);
+}
+
+struct rect layout_cut_bottom(struct rect *r, int h)
+{
+	return bottom(r, h);
+}
+
+struct rect layout_cut_left(struct rect *r, int w)
+{
+	return left(r, w);
+}
+
+struct rect layout_cut_right(struct rect *r, int w)
+{
+	return right(r, w);
+}
+
+int layout_library_area(const struct layout *l, int deck, struct rect *r)
+{
+	int display, status;
+
+	if (deck < 0 || deck >= LAYOUT_DECKS || l->ndisplays < 1)
+		return -1;
+	display = l->ndisplays == 2 ? deck : 0;
+	for (status = 0; status < l->count; status++)
+		if (l->w[status].kind == W_STATUS && l->w[status].display == display)
+			break;
+	if (status == l->count)
+		return -1;
+	r->x = 0;
+	r->y = l->w[status].r.y + l->w[status].r.h;
+	r->w = l->screen[display].w;
+	r->h = l->screen[display].h - r->y;
+	return display;
 }

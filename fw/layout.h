@@ -110,4 +110,24 @@ int layout_find(const struct layout *l, enum widget_kind kind, int deck, int ind
 /* "play", "hot cue", ... for logs and tests. */
 const char *layout_kind_name(enum widget_kind kind);
 
+/*
+ * Where the library opens for deck (fw/browser.h): on two displays all of
+ * the deck's display under the status bar, on one display the decks and
+ * the mixer under it. Return: its display, or -1 (no such deck).
+ */
+int layout_library_area(const struct layout *l, int deck, struct rect *r);
+
+/*
+ * The pieces the layout is cut with, for screens laid out beside it:
+ * mm at px_per_mm in whole pixels (rounded up); a band of h (w) pixels
+ * cut off the top, bottom, left or right of r; cell i of n equal cells
+ * across r, gap pixels apart (the last takes the rounding).
+ */
+int layout_px(float px_per_mm, float mm);
+struct rect layout_cut_top(struct rect *r, int h);
+struct rect layout_cut_bottom(struct rect *r, int h);
+struct rect layout_cut_left(struct rect *r, int w);
+struct rect layout_cut_right(struct rect *r, int w);
+struct rect layout_cell(struct rect r, int gap, int n, int i);
+
 #endif

@@ -13,7 +13,7 @@
 /* The folded key: "title" SEP "artist"; a query never holds SEP. */
 #define FOLD_SEP '\1'
 
-static const char *const view_names[LIBRARY_VIEWS] = { "title", "artist", "bpm", "added" };
+static const char *const view_names[LIBRARY_VIEWS] = { "title", "artist", "bpm", "added", "key" };
 
 const char *library_view_name(enum library_view v)
 {
@@ -26,6 +26,97 @@ int library_view_by_name(const char *name)
 		if (!strcmp(name, view_names[i]))
 			return i;
 	return -1;
+}
+
+/*
+ * Keys. A major key's Camelot number steps by one per fifth (C = 8B,
+ * G = 9B, D = 10B ...); a minor key shares the number of its relative
+ * major (A minor = C major's 8, as 8A).
+ */
+static const char *const key_names[LIBRARY_KEYS] = {
+	"G#m", "B",  "Ebm", "F#", "Bbm", "Db", "Fm",  "Ab", "Cm",  "Eb", "Gm",  "Bb",
+	"Dm",  "F",  "Am",  "C",  "Em",  "G",  "Bm",  "D",  "F#m", "A",  "C#m", "E",
+};
+
+const char *library_key_text(int k, int camelot)
+{
+	static const char *const numbers[LIBRARY_KEYS] = {
+		"1A", "1B", "2A", "2B", "3A",  "3B",  "4A",  "4B",  "5A",  "5B",  "6A",  "6B",
+		"7A", "7B", "8A", "8B", "9A",  "9B",  "10A", "10B", "11A", "11B", "12A", "12B",
+	};
+
+	if (k < 0 || k >= LIBRARY_KEYS)
+		return "";
+	return camelot ? numbers[k] : key_names[k];
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Does s start with word (case-insensitive) and end there? */
+static int word_is(const char *s, const char *word)
+{
+	while (*word && lower((unsigned char)*s) == *word) {
+		s++;
+		word++;
+	}
+	return !*word && !(lower((unsigned char)*s) >= 'a' && lower((unsigned char)*s) <= 'z');
+}
+
+int library_camelot(const char *key)
+{
+	static const int letter_pc[7] = { 9, 11, 0, 2, 4, 5, 7 }; /* A..G */
+	const char *p = key;
+	int n = 0, pc, minor;
+
+	if (!key)
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p >= '0' && *p <= '9') {
+		/* Camelot "8A" or Open Key "1m": a number, then one letter */
+		while (*p >= '0' && *p <= '9' && n < 100)
+			n = n * 10 + (*p++ - '0');
+		if (n < 1 || n > 12 || p[0] == '\0' || (p[1] && p[1] != ' '))
+			return -1;
+		switch (lower((unsigned char)*p)) {
+		case 'a':
+			return (n - 1) * 2;
+		case 'b':
+			return (n - 1) * 2 + 1;
+		case 'm': /* Open Key: 1m is A minor, Camelot 8A */
+			return ((n + 6) % 12) * 2;
+		case 'd':
+			return ((n + 6) % 12) * 2 + 1;
+		default:
+			return -1;
+		}
+	}
+	if (lower((unsigned char)*p) < 'a' || lower((unsigned char)*p) > 'g')
+		return -1;
+	pc = letter_pc[lower((unsigned char)*p++) - 'a'];
+	if (*p == '#') { /* "F#", "C#m" */
+		pc++;
+		p++;
+	} else if (*p == 'b') { /* "Bb", "Ebm" */
+		pc += 11;
+		p++;
+	}
+	while (*p == ' ')
+		p++;
+	if (!*p || word_is(p, "maj") || word_is(p, "major"))
+		minor = 0;
+	else if (word_is(p, "m") || word_is(p, "min") || word_is(p, "minor"))
+		minor = 1;
+	else
+		return -1;
+	pc %= 12;
+	if (minor)
+		pc = (pc + 3) % 12; /* the relative major */
+	n = (7 * pc + 7) % 12; /* Camelot number - 1 */
+	return n * 2 + !minor;
 }
 
 /* Base letters of U+00C0..U+017F; NULL: keep the character as it is. */
@@ -141,7 +232,7 @@ int library_init(struct library *l, struct arena *a, int capacity)
 		l->view[v] = ARENA_NEW(a, uint32_t, capacity, "library view");
 	if (!l->track || !l->free_slots || !l->view[LIBRARY_VIEWS - 1]) {
 		log_error("library: no room for %d tracks (%zu KiB) in the arena", capacity,
-			  (size_t)capacity * (sizeof(struct library_track) + 5 * 4) >> 10);
+			  (size_t)capacity * (sizeof(struct library_track) + (LIBRARY_VIEWS + 1) * 4) >> 10);
 		return -ENOMEM;
 	}
 	l->capacity = capacity;
@@ -239,6 +330,10 @@ static int cmp(const struct library *l, enum library_view v, uint32_t a, uint32_
 		if (x->mtime != y->mtime)
 			return x->mtime > y->mtime ? -1 : 1;
 		break;
+	case LIBRARY_BY_KEY: /* camelot 0 (unknown) last */
+		if (x->camelot != y->camelot)
+			return !y->camelot || (x->camelot && x->camelot < y->camelot) ? -1 : 1;
+		break;
 	default:
 		break;
 	}
@@ -310,11 +405,13 @@ int library_add(struct library *l, int source, const struct library_entry *e)
 	}
 	copy_text(t->artist, sizeof t->artist, e->artist);
 	copy_text(t->key, sizeof t->key, e->key);
+	t->camelot = (uint8_t)(library_camelot(t->key) + 1);
 	memcpy(t->path, e->path, strlen(e->path) + 1);
 	n = library_fold(t->title, t->fold, sizeof t->fold - 2);
 	t->fold[n++] = FOLD_SEP;
 	library_fold(t->artist, t->fold + n, sizeof t->fold - n);
 	t->bpm = e->bpm > 0 && e->bpm < 1000 ? e->bpm : 0;
+	t->seconds = e->seconds > 0 ? e->seconds : 0;
 	t->mtime = e->mtime;
 	t->source = (uint16_t)source;
 	t->live = 1;
@@ -365,8 +462,18 @@ int library_list(const struct library *l, enum library_view v, int first, uint32
 	return n;
 }
 
-int library_search(const struct library *l, const char *query, enum library_view v,
-		   uint32_t *out, int max)
+/* query folded for a search into q. */
+static void fold_query(const char *query, char *q, size_t size)
+{
+	library_fold(query ? query : "", q, size);
+	/* A separator typed into the query would match across title and artist. */
+	for (char *p = q; *p; p++)
+		if (*p == FOLD_SEP)
+			*p = ' ';
+}
+
+int library_search_in(const struct library *l, const char *query, enum library_view v,
+		      uint32_t sources, uint32_t *out, int max)
 {
 	char q[LIBRARY_FOLD];
 	const uint32_t *o;
@@ -374,14 +481,12 @@ int library_search(const struct library *l, const char *query, enum library_view
 
 	if ((unsigned)v >= LIBRARY_VIEWS)
 		return 0;
-	library_fold(query ? query : "", q, sizeof q);
-	/* A separator typed into the query would match across title and artist. */
-	for (char *p = q; *p; p++)
-		if (*p == FOLD_SEP)
-			*p = ' ';
+	fold_query(query, q, sizeof q);
 	o = l->view[v];
 	for (int i = 0; i < l->count; i++) {
-		if (q[0] && !strstr(l->track[o[i]].fold, q))
+		const struct library_track *t = &l->track[o[i]];
+
+		if (!(sources >> t->source & 1) || (q[0] && !strstr(t->fold, q)))
 			continue;
 		if (found < max)
 			out[found] = o[i];
@@ -390,24 +495,93 @@ int library_search(const struct library *l, const char *query, enum library_view
 	return found;
 }
 
+int library_search(const struct library *l, const char *query, enum library_view v,
+		   uint32_t *out, int max)
+{
+	return library_search_in(l, query, v, ~0u, out, max);
+}
+
+int library_matches(const struct library *l, uint32_t slot, const char *query)
+{
+	const struct library_track *t = library_track(l, slot);
+	char q[LIBRARY_FOLD];
+
+	if (!t)
+		return 0;
+	fold_query(query, q, sizeof q);
+	return !q[0] || strstr(t->fold, q) != NULL;
+}
+
+/* Take slot out of view v (Pre: it is there; l->count still counts it). */
+static void view_remove(struct library *l, enum library_view v, uint32_t slot)
+{
+	uint32_t *o = l->view[v];
+	int i;
+
+	for (i = 0; i < l->count && o[i] != slot; i++)
+		;
+	if (i < l->count)
+		memmove(o + i, o + i + 1, (size_t)(l->count - i - 1) * sizeof *o);
+}
+
 int library_set_tempo(struct library *l, uint32_t slot, float bpm, const char *key)
 {
-	uint32_t *o = l->view[LIBRARY_BY_BPM];
-	int i;
+	struct library_track *t;
 
 	if (!library_track(l, slot))
 		return -ENOENT;
-	for (i = 0; i < l->count && o[i] != slot; i++)
-		;
-	/* Out of the view, changed, back in at its new place. */
-	memmove(o + i, o + i + 1, (size_t)(l->count - i - 1) * sizeof *o);
+	t = &l->track[slot];
+	/* Out of the tempo and key views, changed, back in at their new places. */
+	view_remove(l, LIBRARY_BY_BPM, slot);
+	view_remove(l, LIBRARY_BY_KEY, slot);
 	l->count--;
-	l->track[slot].bpm = bpm > 0 && bpm < 1000 ? bpm : 0;
-	copy_text(l->track[slot].key, sizeof l->track[slot].key, key);
+	t->bpm = bpm > 0 && bpm < 1000 ? bpm : 0;
+	copy_text(t->key, sizeof t->key, key);
+	t->camelot = (uint8_t)(library_camelot(t->key) + 1);
 	view_insert(l, LIBRARY_BY_BPM, slot);
+	view_insert(l, LIBRARY_BY_KEY, slot);
 	l->count++;
 	l->changes++;
 	return 0;
+}
+
+int library_set_length(struct library *l, uint32_t slot, float seconds)
+{
+	if (!library_track(l, slot))
+		return -ENOENT;
+	l->track[slot].seconds = seconds > 0 ? seconds : 0;
+	l->changes++;
+	return 0;
+}
+
+int library_source_of(const struct library *l, const char *path, const char **rel)
+{
+	int best = -1;
+	size_t best_len = 0;
+
+	for (int i = 0; i < LIBRARY_MAX_SOURCES; i++) {
+		const struct library_source *s = &l->source[i];
+		size_t n = strlen(s->root);
+
+		while (n > 1 && s->root[n - 1] == '/')
+			n--;
+		if (s->state == LIBRARY_FREE || n == 0 || strncmp(path, s->root, n) ||
+		    path[n] != '/' || (best >= 0 && n <= best_len))
+			continue;
+		best = i;
+		best_len = n;
+	}
+	if (best >= 0)
+		*rel = path + best_len + 1;
+	return best;
+}
+
+int library_find_path(const struct library *l, int source, const char *path)
+{
+	for (int i = 0; i < l->high; i++)
+		if (l->track[i].live && l->track[i].source == source && !strcmp(l->track[i].path, path))
+			return i;
+	return -1;
 }
 
 const struct library_track *library_track(const struct library *l, uint32_t slot)

@@ -8,13 +8,17 @@
  * live in the arena, sized once at init: adding, dropping, sorting and
  * searching allocate nothing.
  *
- * Views: four orders kept sorted as tracks come and go (a binary search
+ * Views: five orders kept sorted as tracks come and go (a binary search
  * and a move per view on each add, one filtering pass on a drop), so
  * that browsing never waits for a sort:
  *   title   folded title, then artist, then path
  *   artist  folded artist, then title, then path
  *   bpm     ascending, tracks without a tempo last, then title
  *   added   newest file first (its modification time), then title
+ *   key     Camelot order (1A 1B 2A 2B ... 12A 12B), tracks whose key is
+ *           unknown or unreadable last, then title; a key is read in
+ *           Camelot ("8A"), Open Key ("1m") or standard notation ("Am",
+ *           "F#", "Bb minor")
  *
  * Search: a case- and accent-insensitive substring of "title artist"
  * (ASCII, and Latin letters folded to their base letter: "beyonce"
@@ -40,7 +44,10 @@ struct arena;
 #define LIBRARY_NAME 48
 
 enum library_view { LIBRARY_BY_TITLE, LIBRARY_BY_ARTIST, LIBRARY_BY_BPM, LIBRARY_BY_ADDED,
-		    LIBRARY_VIEWS };
+		    LIBRARY_BY_KEY, LIBRARY_VIEWS };
+
+/* Camelot keys as numbers: 0 = 1A, 1 = 1B, 2 = 2A ... 23 = 12B. */
+#define LIBRARY_KEYS 24
 
 enum library_source_kind { LIBRARY_INTERNAL, LIBRARY_USB };
 
@@ -68,10 +75,11 @@ struct library_track {
 	char path[LIBRARY_PATH]; /* relative to its source's root */
 	char fold[LIBRARY_FOLD];
 	float bpm;		 /* 0: unknown */
+	float seconds;		 /* the track's length; 0: unknown */
 	int64_t mtime;		 /* seconds: "recently added" */
 	uint16_t source;
 	uint8_t live;
-	uint8_t pad;
+	uint8_t camelot;	 /* 1 + library_camelot(key); 0: unknown */
 };
 
 /* What a scanner hands to library_add(). */
@@ -79,6 +87,7 @@ struct library_entry {
 	const char *title, *artist, *key; /* UTF-8; NULL or "" for none */
 	const char *path;		  /* relative to the source's root */
 	float bpm;
+	float seconds; /* 0: unknown */
 	int64_t mtime;
 };
 
@@ -144,11 +153,38 @@ int library_list(const struct library *l, enum library_view v, int first, uint32
 int library_search(const struct library *l, const char *query, enum library_view v,
 		   uint32_t *out, int max);
 
+/* The same, for the tracks of the sources whose bits are set in sources (bit i: source i). */
+int library_search_in(const struct library *l, const char *query, enum library_view v,
+		      uint32_t sources, uint32_t *out, int max);
+
+/* Return: 1 when the track in slot is live and its title or artist contains query. */
+int library_matches(const struct library *l, uint32_t slot, const char *query);
+
 /*
  * A track's tempo and key changed (analysis, or a DJ's edit): its place
  * in the tempo view follows. Return: 0, or -ENOENT for a slot that went.
  */
 int library_set_tempo(struct library *l, uint32_t slot, float bpm, const char *key);
+
+/*
+ * The track's length became known (its deck decoded it).
+ * Return: 0, or -ENOENT for a slot that went.
+ */
+int library_set_length(struct library *l, uint32_t slot, float seconds);
+
+/*
+ * The live track of source whose path (relative to the source's root) is
+ * path. Return: its slot, or -1. A walk over the index: for a load, not
+ * for drawing.
+ */
+int library_find_path(const struct library *l, int source, const char *path);
+
+/*
+ * The source whose root holds path (an absolute path), the longest root
+ * when roots nest. Return: its index and *rel the path under its root,
+ * or -1.
+ */
+int library_source_of(const struct library *l, const char *path, const char **rel);
 
 /* The track in slot (from a list or a search), or NULL when it went. */
 const struct library_track *library_track(const struct library *l, uint32_t slot);
@@ -167,7 +203,20 @@ int library_full_path(const struct library *l, const struct library_track *t, ch
  */
 size_t library_fold(const char *in, char *out, size_t size);
 
-/* "title", "artist", "bpm", "added"; NULL for an unknown view. */
+/*
+ * A key read in Camelot ("8A", "08a"), Open Key ("1m", "6d") or standard
+ * notation ("Am", "Abm", "G#m", "C", "Bb", "F# minor", "Eb major").
+ * Return: its Camelot number (0 = 1A, 1 = 1B ... 23 = 12B), or -1.
+ */
+int library_camelot(const char *key);
+
+/*
+ * Camelot number k (0..23) written as "8A" (camelot 1) or "Am" (0, the
+ * names of dsp/key.h); "" for a number out of range.
+ */
+const char *library_key_text(int k, int camelot);
+
+/* "title", "artist", "bpm", "added", "key"; NULL for an unknown view. */
 const char *library_view_name(enum library_view v);
 
 /* The view named name, or -1. */

@@ -45,7 +45,7 @@ static void usage(FILE *f)
 		   "       slipmat library [title|artist|bpm|added | search TEXT |\n"
 		   "                        prepare BPM KEY TEXT] [--socket PATH]\n"
 		   "       slipmat testcard on|off [--socket PATH]\n"
-		   "       slipmat screens [--socket PATH]\n"
+		   "       slipmat screens | browser [--socket PATH]\n"
 		   "       slipmat load A|B PATH, play A|B, pause A|B, hotcue A|B N [--socket PATH]\n"
 		   "       slipmat update PATH | confirm | status [--socket PATH | --board PATH]\n"
 		   "       slipmat --version\n"
@@ -61,7 +61,7 @@ static const char *default_board(void)
 
 /*
  * One command to the box's control socket: --socket, else the profile's,
- * else the default. "status" and "screens" take no words; the others pass
+ * else the default. "status", "screens" and "browser" take no words; the others pass
  * theirs on ("library search blue monday", "update PATH").
  */
 static int run_status(int argc, char **argv)
@@ -79,6 +79,7 @@ static int run_status(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--board") && i + 1 < argc) {
 			board = argv[++i];
 		} else if (strcmp(argv[1], "status") && strcmp(argv[1], "screens") &&
+			   strcmp(argv[1], "browser") &&
 			   !(update && words) && len + 1 + strlen(argv[i]) < sizeof cmd - 1) {
 			len += (size_t)snprintf(cmd + len, sizeof cmd - len, " %s", argv[i]);
 			words++;
@@ -103,7 +104,7 @@ static int run_status(int argc, char **argv)
 static int is_command(const char *w)
 {
 	static const char *const commands[] = {"status", "update", "library", "testcard", "screens",
-					       "load", "play", "pause", "hotcue"};
+					       "load", "play", "pause", "hotcue", "browser"};
 
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(w, commands[i]))

@@ -20,6 +20,7 @@ static struct layout layout;
 static struct controls controls;
 static struct gesture_tracker gestures;
 static struct ui ui;
+static struct browser browser;
 static struct pacer pacer;
 static struct engine *engine;
 static int up;   /* the layout fits: the DJ's screens can be shown */
@@ -64,10 +65,11 @@ int screens_open(struct displays *ds, const struct board *b, struct engine *e, c
 	if (err)
 		return err;
 	controls_init(&controls, &layout, e->rate, send_engine, NULL);
-	gesture_init(&gestures, controls_hit, controls_gesture, &controls);
+	gesture_init(&gestures, browser_hit, browser_gesture, &browser); /* then the controls */
 	for (int i = 0; i < n; i++)
 		gesture_set_density(&gestures, i, s[i].px_per_mm);
 	ui_init(&ui, &layout, &controls, fb, e->rate);
+	browser_init(&browser, &ui);
 	pacer_init(&pacer, (float)b->rt.load_limit, (float)b->thermal.warn_c);
 	up = 1;
 	card = 0;
@@ -93,6 +95,7 @@ void screens_show_card(int on)
 		}
 		for (int i = 0; i < layout.count; i++)
 			controls.dirty[i] = 1;
+		browser_redraw(&browser);
 	}
 	card = on;
 }
@@ -154,6 +157,7 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 		controls_update(&controls, st);
 	gesture_tick(&gestures, ms);
 	controls_tick(&controls, ms);
+	browser_tick(&browser, ms);
 	if (ms - last_pace >= 500) {
 		pacer_update(&pacer, s->load_pct, s->temp_c, ms);
 		last_pace = ms;
@@ -170,6 +174,7 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 			return; /* the next tick: both screens move together */
 	t0 = now_us();
 	drawn = ui_draw(&ui);
+	drawn += browser_draw(&browser);
 	for (int i = 0; i < layout.ndisplays && i < ds->count; i++) {
 		struct damage *dm = &ui.damage[i];
 
@@ -196,16 +201,35 @@ int screens_format(char *buf, size_t size)
 	                layout.ndisplays == 1 ? "" : "s", layout.count, pace);
 }
 
+/* The browser's targets, as `slipmat screens` lists the controls. */
+static void list_browser(struct ctl_reply *r)
+{
+	for (int i = 0; i < browser_targets(&browser); i++) {
+		char name[48];
+		struct rect t;
+
+		if (browser_target(&browser, i, name, sizeof name, &t) == 0)
+			ctl_printf(r, "control %s: display %d at %d,%d %dx%d\n", name,
+			           browser.display, t.x, t.y, t.w, t.h);
+	}
+}
+
 void screens_list(struct ctl_reply *r)
 {
 	if (!up) {
 		ctl_printf(r, "no layout: the test card is up\n");
 		return;
 	}
+	list_browser(r);
 	for (int i = 0; i < layout.count; i++) {
 		const struct widget *w = &layout.w[i];
+		const struct rect *a = &browser.area;
 		char name[32];
 		int k;
+
+		if (browser.deck >= 0 && w->display == browser.display && w->r.x < a->x + a->w &&
+		    a->x < w->r.x + w->r.w && w->r.y < a->y + a->h && a->y < w->r.y + w->r.h)
+			continue; /* under the library: not a finger's to reach */
 
 		/* "play A", "hot cue 3 B", "crossfader": lower case, spaces as dashes */
 		snprintf(name, sizeof name, "%s", layout_kind_name(w->kind));
@@ -218,4 +242,31 @@ void screens_list(struct ctl_reply *r)
 		ctl_printf(r, "control %s: display %d at %d,%d %dx%d%s\n", name, w->display, w->r.x,
 		           w->r.y, w->r.w, w->r.h, w->touch ? "" : " (shown only)");
 	}
+}
+
+void screens_library(const struct library *lib, uint32_t *rows, int max, browser_load_fn *load)
+{
+	if (up)
+		browser_attach(&browser, lib, rows, max, load, NULL);
+}
+
+void screens_played(const char *path)
+{
+	if (up)
+		browser_played(&browser, path);
+}
+
+static void print_line(void *ctx, const char *line)
+{
+	ctl_printf(ctx, "%s\n", line);
+}
+
+void screens_browser(struct ctl_reply *r)
+{
+	if (!up) {
+		ctl_printf(r, "no layout: the test card is up\n");
+		return;
+	}
+	browser_describe(&browser, print_line, r);
+	list_browser(r);
 }

@@ -9,6 +9,7 @@
  * marked on the displays, which copy only those to the scanout. A
  * technician can put the test card up instead (`slipmat testcard on`);
  * a panel too small for the layout shows the test card with the reason.
+ * A deck's LOAD opens the library browser (fw/browser.h) over the deck.
  *
  * One instance (the box has one set of screens); the loop thread only.
  */
@@ -20,6 +21,7 @@
 #include "../hal/display.h"
 #include "../hal/touchdec.h"
 #include "board.h"
+#include "browser.h"
 #include "engine.h"
 #include "ui.h"
 
@@ -67,7 +69,22 @@ void screens_neutral(void);
 /* "DJ screens, 2 displays, 70 controls; frames ..., 60 fps" for status. */
 int screens_format(char *buf, size_t size);
 
-/* `slipmat screens`: every control with its display and rectangle. */
+/*
+ * `slipmat screens`: every control with its display and rectangle; while
+ * the library is open its targets first, and not the controls under it.
+ */
 void screens_list(struct ctl_reply *r);
+
+/*
+ * The library the browser shows, storage for its rows (one per track the
+ * library holds) and the box's load path.
+ */
+void screens_library(const struct library *lib, uint32_t *rows, int max, browser_load_fn *load);
+
+/* A track was loaded onto a deck: the browser marks it played tonight. */
+void screens_played(const char *path);
+
+/* `slipmat browser`: what the library browser shows, and where each of its targets is. */
+void screens_browser(struct ctl_reply *r);
 
 #endif

@@ -10,15 +10,15 @@
 
 #include "fonts/face.h"
 
-#define BG GFX_RGB(0x0c, 0x0d, 0x0f)
-#define PANEL GFX_RGB(0x17, 0x19, 0x1d)
-#define BUTTON GFX_ARGB(0xff, 0x2a, 0x2e, 0x34)
-#define LABEL GFX_ARGB(0xff, 0xdc, 0xe1, 0xe6)
-#define DIM GFX_ARGB(0xff, 0x6a, 0x70, 0x78)
-#define DARK_LABEL GFX_ARGB(0xff, 0x10, 0x12, 0x14)
-#define PLAY_ON GFX_ARGB(0xff, 0x22, 0xc5, 0x5e)
-#define CUE_ON GFX_ARGB(0xff, 0xf5, 0x9e, 0x0b)
-#define SYNC_ON GFX_ARGB(0xff, 0x3b, 0x82, 0xf6)
+#define BG UI_BG
+#define PANEL UI_PANEL
+#define BUTTON UI_BUTTON
+#define LABEL UI_LABEL
+#define DIM UI_DIM
+#define DARK_LABEL UI_DARK_LABEL
+#define PLAY_ON UI_PLAY_ON
+#define CUE_ON UI_CUE_ON
+#define SYNC_ON UI_SYNC_ON
 #define LOOP_ON GFX_ARGB(0xff, 0x22, 0xc5, 0x5e)
 #define ALERT GFX_ARGB(0xff, 0xdc, 0x26, 0x26)
 #define PLAYHEAD GFX_ARGB(0xff, 0xff, 0xff, 0xff)
@@ -623,6 +623,39 @@ static void draw(struct ui *u, const struct widget *w)
 	}
 }
 
+void ui_button(struct surface *s, struct rect r, const char *label, uint32_t fill, int dark_text,
+               int enabled)
+{
+	button(s, r, label, fill, dark_text, enabled);
+}
+
+static int overlaps(const struct rect *a, const struct rect *b)
+{
+	return a->w > 0 && b->w > 0 && a->x < b->x + b->w && b->x < a->x + a->w &&
+	       a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+void ui_cover(struct ui *u, int display, const struct rect *r)
+{
+	struct rect *c;
+
+	if (display < 0 || display >= u->lay->ndisplays)
+		return;
+	c = &u->cover[display];
+	if (r) {
+		*c = *r;
+		return;
+	}
+	if (c->w <= 0)
+		return;
+	clear(&u->screen[display], *c);
+	damage_add(&u->damage[display], c->x, c->y, c->w, c->h);
+	for (int i = 0; i < u->lay->count; i++)
+		if (u->lay->w[i].display == display && overlaps(&u->lay->w[i].r, c))
+			u->ctl->dirty[i] = 1;
+	c->w = c->h = 0;
+}
+
 int ui_draw(struct ui *u)
 {
 	int n = 0;
@@ -633,6 +666,8 @@ int ui_draw(struct ui *u)
 		if (!u->ctl->dirty[i])
 			continue;
 		u->ctl->dirty[i] = 0;
+		if (overlaps(&w->r, &u->cover[w->display]))
+			continue; /* drawn again when uncovered */
 		draw(u, w);
 		damage_add(&u->damage[w->display], w->r.x, w->r.y, w->r.w, w->r.h);
 		n++;

@@ -33,6 +33,17 @@
 #define UI_TEXT 128
 #define UI_MAX_WIDTH 4096 /* widest waveform drawn, pixels */
 
+/* The palette, also for what is drawn over the widgets (fw/browser.h). */
+#define UI_BG GFX_RGB(0x0c, 0x0d, 0x0f)
+#define UI_PANEL GFX_RGB(0x17, 0x19, 0x1d)
+#define UI_BUTTON GFX_ARGB(0xff, 0x2a, 0x2e, 0x34)
+#define UI_LABEL GFX_ARGB(0xff, 0xdc, 0xe1, 0xe6)
+#define UI_DIM GFX_ARGB(0xff, 0x6a, 0x70, 0x78)
+#define UI_DARK_LABEL GFX_ARGB(0xff, 0x10, 0x12, 0x14)
+#define UI_PLAY_ON GFX_ARGB(0xff, 0x22, 0xc5, 0x5e)
+#define UI_CUE_ON GFX_ARGB(0xff, 0xf5, 0x9e, 0x0b)
+#define UI_SYNC_ON GFX_ARGB(0xff, 0x3b, 0x82, 0xf6)
+
 /* What the deck's track is, for the info bar. */
 struct ui_track {
 	char title[UI_TEXT], artist[UI_TEXT];
@@ -75,6 +86,7 @@ struct ui {
 	struct ui_track track[ENGINE_DECKS];
 	struct ui_wave wave[ENGINE_DECKS];
 	struct ui_status status;
+	struct rect cover[LAYOUT_DISPLAYS]; /* drawn over by the library; w 0: none */
 	int rate;
 	unsigned long drawn; /* widgets drawn so far */
 	uint8_t col[3][UI_MAX_WIDTH]; /* one waveform's columns */
@@ -109,5 +121,16 @@ int ui_draw(struct ui *u);
 
 /* The colour of hot cue i (its pad, its marker on the waveforms). */
 uint32_t ui_hotcue_colour(int i);
+
+/*
+ * Something else draws r on display (the library, fw/browser.h): the
+ * widgets under it are not drawn. NULL: uncovered, r is cleared and the
+ * widgets under it drawn again by the next ui_draw().
+ */
+void ui_cover(struct ui *u, int display, const struct rect *r);
+
+/* A button as the widgets have them: fill lit or not, the label dark on light fills. */
+void ui_button(struct surface *s, struct rect r, const char *label, uint32_t fill, int dark_text,
+               int enabled);
 
 #endif

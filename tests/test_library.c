@@ -1,6 +1,7 @@
 /*
  * test_library: what a DJ browsing the library would see: every track
- * once, in title, artist, tempo and newest-first order; a search that
+ * once, in title, artist, tempo, newest-first and Camelot key order
+ * (keys read as the tags write them); a search that
  * finds "Beyoncé" for "beyonce" as it is typed; a stick's tracks gone
  * when it is pulled and back when it returns; a full index that says so.
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dsp/key.h"
 #include "../fw/arena.h"
 #include "../fw/library.h"
 
@@ -106,6 +108,81 @@ static void test_views(void **state)
 	assert_int_equal(lib.source[usb].tracks, 2);
 }
 
+static void add_key(int src, const char *title, const char *key, const char *path)
+{
+	struct library_entry e = { .title = title, .artist = "x", .key = key, .path = path };
+	assert_int_equal(library_add(&lib, src, &e), 0);
+}
+
+static void test_key_view(void **state)
+{
+	int in, usb;
+	uint32_t slot[1];
+	(void)state;
+	fill(&in, &usb); /* five tracks without a key */
+	add_key(in, "k1", "8A", "k1.wav");
+	add_key(in, "k2", "Am", "k2.wav");	   /* 8A as well: then by title */
+	add_key(usb, "k3", "1A", "k3.wav");
+	add_key(in, "k4", "B", "k4.wav");	   /* 1B */
+	add_key(in, "k5", "12B", "k5.wav");
+	add_key(usb, "k6", "C#m", "k6.wav");	   /* 12A */
+	add_key(in, "k7", "10a", "k7.wav");	   /* not 1A: ten comes after two */
+	add_key(in, "k8", "2A", "k8.wav");
+	add_key(in, "k9", "1m", "k9.wav");	   /* Open Key: 8A */
+	add_key(in, "k10", "Bbmin", "k10.wav");	   /* 3A */
+	add_key(in, "k11", "H", "k11.wav");	   /* unreadable: with the unknown */
+	/* 1A 1B 2A 3A 8A(k1 k2 k9) 10A 12A 12B, then the rest by title */
+	assert_string_equal(titles(LIBRARY_BY_KEY),
+			    "k3|k4|k8|k10|k1|k2|k9|k7|k6|k5|Ärger|around the world|Blue Monday|"
+			    "Crazy in Love|k11|Strings of Life");
+	/* Analysis finds k11's key: it moves; the tempo view keeps every track once. */
+	assert_int_equal(library_search(&lib, "k11", LIBRARY_BY_TITLE, slot, 1), 1);
+	assert_int_equal(library_set_tempo(&lib, slot[0], 124, "Ab"), 0); /* 4B */
+	assert_string_equal(titles(LIBRARY_BY_KEY),
+			    "k3|k4|k8|k10|k11|k1|k2|k9|k7|k6|k5|Ärger|around the world|"
+			    "Blue Monday|Crazy in Love|Strings of Life");
+	assert_string_equal(titles(LIBRARY_BY_BPM),
+			    "Crazy in Love|around the world|k11|Strings of Life|Blue Monday|Ärger|"
+			    "k1|k10|k2|k3|k4|k5|k6|k7|k8|k9");
+	/* A stick pulled: its keyed tracks leave the key view too. */
+	library_drop_source(&lib, usb);
+	assert_string_equal(titles(LIBRARY_BY_KEY),
+			    "k4|k8|k10|k11|k1|k2|k9|k7|k5|around the world|Crazy in Love|"
+			    "Strings of Life");
+}
+
+/* Every key the analysis names (dsp/key.h) reads back as its own Camelot code and name. */
+static void test_key_notations(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 24; k++) {
+		int c = library_camelot(key_name(k));
+
+		assert_true(c >= 0);
+		assert_string_equal(library_key_text(c, 1), key_camelot(k));
+		assert_string_equal(library_key_text(c, 0), key_name(k));
+		assert_int_equal(library_camelot(key_camelot(k)), c);
+	}
+	assert_int_equal(library_camelot("08A"), library_camelot("8A"));
+	assert_int_equal(library_camelot("A minor"), library_camelot("8A"));
+	assert_int_equal(library_camelot("Amin"), library_camelot("8A"));
+	assert_int_equal(library_camelot("G# m"), library_camelot("1A"));
+	assert_int_equal(library_camelot("Ebm"), library_camelot("2A"));
+	assert_int_equal(library_camelot("C major"), library_camelot("8B"));
+	assert_int_equal(library_camelot("6d"), library_camelot("1B")); /* Open Key: B major */
+	assert_int_equal(library_camelot("1d"), library_camelot("8B")); /* C major */
+	assert_int_equal(library_camelot(""), -1);
+	assert_int_equal(library_camelot(NULL), -1);
+	assert_int_equal(library_camelot("13A"), -1);
+	assert_int_equal(library_camelot("0B"), -1);
+	assert_int_equal(library_camelot("8C"), -1);
+	assert_int_equal(library_camelot("H"), -1);
+	assert_int_equal(library_camelot("Amx"), -1);
+	assert_int_equal(library_camelot("?"), -1);
+	assert_string_equal(library_key_text(24, 1), "");
+	assert_string_equal(library_key_text(-1, 0), "");
+}
+
 static void test_search(void **state)
 {
 	int in, usb;
@@ -131,6 +208,30 @@ static void test_search(void **state)
 	assert_string_equal(library_track(&lib, slot[0])->title, "Crazy in Love");
 	/* More matches than room: the count is all of them. */
 	assert_int_equal(library_search(&lib, "", LIBRARY_BY_TITLE, slot, 2), 5);
+	/* One source's tracks only: the stick's. */
+	n = library_search_in(&lib, "", LIBRARY_BY_TITLE, 1u << usb, slot, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(library_track(&lib, slot[0])->title, "Ärger");
+	assert_string_equal(library_track(&lib, slot[1])->title, "Blue Monday");
+	assert_int_equal(library_search_in(&lib, "o", LIBRARY_BY_TITLE, 1u << in, slot, 8), 3);
+	assert_int_equal(library_search_in(&lib, "monday", LIBRARY_BY_TITLE, 1u << in, slot, 8), 0);
+	/* One track against a query, and found again by its path. */
+	n = library_find_path(&lib, usb, "blue.mp3");
+	assert_true(n >= 0);
+	assert_true(library_matches(&lib, (uint32_t)n, "MONDAY"));
+	assert_true(library_matches(&lib, (uint32_t)n, ""));
+	assert_false(library_matches(&lib, (uint32_t)n, "love"));
+	assert_int_equal(library_find_path(&lib, in, "blue.mp3"), -1);
+	/* A full path: its source and the path under the root. */
+	const char *rel = NULL;
+	assert_int_equal(library_source_of(&lib, "/run/slipmat/usb/sda1/blue.mp3", &rel), usb);
+	assert_string_equal(rel, "blue.mp3");
+	assert_int_equal(library_source_of(&lib, "/media/nvme/pop/crazy.flac", &rel), in);
+	assert_string_equal(rel, "pop/crazy.flac");
+	assert_int_equal(library_source_of(&lib, "/media/nvme2/x.wav", &rel), -1);
+	assert_int_equal(library_source_of(&lib, "/run/slipmat/usb", &rel), -1);
+	assert_int_equal(library_set_length(&lib, (uint32_t)n, 312.5f), 0);
+	assert_true(library_track(&lib, (uint32_t)n)->seconds == 312.5f);
 }
 
 static void test_fold(void **state)
@@ -282,8 +383,13 @@ static void test_random_churn(void **state)
 			snprintf(title, sizeof title, "%c%c track %d", 'a' + rand() % 26,
 				 'A' + rand() % 26, rand() % 1000);
 			snprintf(path, sizeof path, "r%d-%d.wav", round, i);
-			add(src[k], title, rand() % 2 ? "Z" : "a", (float)(rand() % 3) * 60,
-			    rand() % 50, path);
+			struct library_entry e = { .title = title,
+						   .artist = rand() % 2 ? "Z" : "a",
+						   .key = library_key_text(rand() % 26 - 1, rand() % 2),
+						   .path = path,
+						   .bpm = (float)(rand() % 3) * 60,
+						   .mtime = rand() % 50 };
+			assert_int_equal(library_add(&lib, src[k], &e), 0);
 		}
 		int total = 0;
 		for (int j = 0; j < 4; j++)
@@ -309,6 +415,9 @@ static void test_random_churn(void **state)
 					assert_true(q->bpm == 0 || (p->bpm > 0 && p->bpm <= q->bpm));
 				} else if (v == LIBRARY_BY_ADDED) {
 					assert_true(p->mtime >= q->mtime);
+				} else if (v == LIBRARY_BY_KEY) {
+					assert_true(q->camelot == 0 ||
+						    (p->camelot > 0 && p->camelot <= q->camelot));
 				} else {
 					library_fold(p->artist, a, sizeof a);
 					library_fold(q->artist, b, sizeof b);
@@ -324,6 +433,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_view, setup, teardown),
+		cmocka_unit_test(test_key_notations),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test_setup_teardown(test_stick_pulled_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
