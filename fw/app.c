@@ -278,7 +278,8 @@ static int have_loader, load_timer = -1;
 static int load_deck = -1; /* waiting for this deck to let go of its track */
 static int load_into = -1; /* a load running into this deck */
 /* a command's path or a library track's */
-static char load_path[CTL_LINE_MAX + LIBRARY_ROOT + LIBRARY_PATH];
+#define LOAD_PATH_MAX (CTL_LINE_MAX + LIBRARY_ROOT + LIBRARY_PATH)
+static char load_path[LOAD_PATH_MAX];
 
 /* While a load runs: a slice every LOAD_PERIOD_MS, so at most 40 % of the loop's time. */
 #define LOAD_PERIOD_MS 5
@@ -326,7 +327,7 @@ static void deck_op(int deck, enum deck_op op, struct track *t)
 		log_warn("load: deck %c: the engine's command ring is full", 'A' + deck);
 }
 
-static char deck_path[ENGINE_DECKS][CTL_LINE_MAX]; /* each deck's file, "" none */
+static char deck_path[ENGINE_DECKS][LOAD_PATH_MAX]; /* each deck's file, "" none */
 
 /* Load path into deck: it lets go of its track, then load_tick() starts. */
 static void load_begin(int deck, const char *path)
@@ -783,7 +784,7 @@ static void open_screens(struct app *a)
  * back there, at its pitch, plays if it played and syncs if it synced.
  */
 struct resume {
-	char path[CTL_LINE_MAX];
+	char path[LOAD_PATH_MAX];
 	double pos, pitch, range;
 	int playing, sync;
 	enum { RESUME_NONE, RESUME_LOAD, RESUME_SEEK } step;
@@ -819,7 +820,7 @@ static void resume_decks(void)
 
 	while (p && sscanf(p, " %c %lf %d %lf %lf%n", &deck, &pos, &playing, &pitch, &range, &n) == 5) {
 		int i = deck - 'A';
-		char path[CTL_LINE_MAX] = "";
+		char path[LOAD_PATH_MAX] = "";
 		size_t len;
 
 		p += n;
@@ -890,10 +891,11 @@ static void report_to_init(struct app *a)
 
 		if (n > 0 && (size_t)n < sizeof state - len)
 			len += (size_t)n;
+		n = -1;
 		if (deck_path[i][0] && d->loaded)
 			n = snprintf(state + len, sizeof state - len, " %zu %s;", strlen(deck_path[i]),
 				     deck_path[i]);
-		else
+		if (n < 0 || (size_t)n >= sizeof state - len) /* no file, or no room for its path */
 			n = snprintf(state + len, sizeof state - len, ";");
 		if (n > 0 && (size_t)n < sizeof state - len)
 			len += (size_t)n;

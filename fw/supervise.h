@@ -23,7 +23,7 @@
 #include "update.h"
 
 #define SUPERVISE_FD 3
-#define SUPERVISE_RESUME_MAX 1024
+#define SUPERVISE_RESUME_MAX 1536
 /* A player that dies sooner than this after its start died "quickly". */
 #define SUPERVISE_QUICK_MS 10000
 #define SUPERVISE_QUICK_DEATHS 3

@@ -143,18 +143,60 @@ shot() {
 }
 
 GREEN=22c55e AMBER=f59e0b BLUE=3b82f6
-# load DECK QUERY TITLE: open deck's library, search QUERY, load the row TITLE.
+# drawn_in "D X Y W H" TEXT: TEXT is drawn inside that rectangle of head D.
+drawn_in() {
+	set -- $1 "$2"
+	retry 30 seen "$1" find "$2" "$3" "$4" "$5" dce1e6 "$6"
+}
+# browsed: what the library browser shows, as `slipmat browser` says it.
+browsed() { browse=$(ask "slipmat browser; echo BROW''SED" 'BROWSED'); }
+# row TITLE: "D X Y W H" of the first listed row whose title starts so.
+row() {
+	printf '%s\n' "$browse" |
+		sed -n "s/^row [0-9]*: display \([0-9]\) at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\): $1.*/\1 \2 \3 \4 \5/p" |
+		head -1
+}
+# load DECK QUERY TITLE FILE, by touch: the deck's LOAD opens the library
+# browser; the stick's tab; the search field's keyboard clears the last
+# search, and QUERY typed on it leaves the one track TITLE; its row's
+# button for the deck loads it.
 load() {
 	d=$(echo "$1" | tr AB ab)
 	o=$(wc -c <"$log")
-	# FIXME: the browser's touch steps go here.
-	$E serial "$run/serial.sock" "slipmat load $1 '/run/slipmat/usb/sda/$3'" >/dev/null
-	expect "$arch: deck $1 loads '$3'" $E wait -o "$o" "$log" "$3: 90.0 s in" 180
+	touch "library-$d"
+	sleep 1
+	controls
+	src=$(printf '%s\n' "$screens" | sed -n 's/^control \(lib-source-usb[^:]*\):.*/\1/p' | head -1)
+	expect "$arch: deck $1's LOAD opens the library browser, with a tab for the stick ($src)" \
+		test -n "$src"
+	touch "$src"
+	touch lib-search
+	sleep 1
+	controls
+	touch key-clear # the last search is kept
+	sleep 1
+	browsed
+	expect "$arch: the stick's tab lists '$3'" drawn_in "$(row "$3")" "$3"
+	for k in $(echo "$2" | sed 's/./& /g'); do
+		touch "key-$k"
+	done
+	sleep 1
+	browsed
+	rows=$(printf '%s\n' "$browse" | grep -c '^row ')
+	expect "$arch: '$2' typed on the browser's keyboard leaves one row ($rows), '$3'" \
+		test "$rows" -eq 1
+	controls
+	expect "$arch: the search field shows '$2'" drawn lib-search "$2"
+	expect "$arch: the one row left shows '$3'" drawn_in "$(row "$3")" "$3"
+	touch "lib-row-1-$d"
+	expect "$arch: the row's $1 button loads '$4' into deck $1" \
+		$E wait -o "$o" "$log" "$4: 90.0 s in" 180
+	sleep 1
+	controls # the browser has closed: the deck's controls are back
 }
 
 # 1. Track 1 on deck A, and it plays.
-load A night "01 Night Drive.wav"
-controls
+load A night "Night Drive" "01 Night Drive.wav"
 expect "$arch: deck A shows its title" drawn track-info-a "Night Drive"
 touch crossfader 0.5 0.5 0.0 0.5 # the crossfader to deck A's side
 touch play-a
@@ -165,7 +207,7 @@ wait_guest 4
 
 # 2. Track 2 on deck B, cued in the headphones while A plays on.
 o=$(wc -c <"$log")
-load B glass "02 Glass Floor.wav"
+load B glass "Glass Floor" "02 Glass Floor.wav"
 expect "$arch: deck B shows its title" drawn track-info-b "Glass Floor"
 # bpm DECK: the tempo its analysis found, as the screens show it ("124.2").
 bpm() {
