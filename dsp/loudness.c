@@ -3,6 +3,7 @@
  */
 #include "loudness.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -51,27 +52,70 @@ size_t loudness_bytes(long max_frames, int rate)
 
 void loudness_init(struct loudness *l, int rate, void *mem, long max_frames)
 {
+	int p;
+
 	memset(l, 0, sizeof *l);
 	l->rate = rate;
+	l->channels = 2;
+	l->weight[0] = l->weight[1] = 1.0;
 	l->sub_frames = sub_frames_for(rate);
 	k_weighting(l->k, rate);
-	biquad_reset(l->st, 2);
+	for (p = 0; p < LOUDNESS_MAX_CHANNELS / 2; p++)
+		biquad_reset(l->st[p], 2);
 	l->sub = mem;
 	l->cap = max_frames / l->sub_frames + 2;
 }
 
+int loudness_channels(struct loudness *l, int channels, const double *weight)
+{
+	int c;
+
+	if (channels < 1 || channels > LOUDNESS_MAX_CHANNELS || !weight)
+		return -EINVAL;
+	for (c = 0; c < channels; c++)
+		if (!(weight[c] >= 0 && weight[c] <= 16))
+			return -EINVAL;
+	memset(l->weight, 0, sizeof l->weight);
+	for (c = 0; c < channels; c++)
+		l->weight[c] = weight[c];
+	l->channels = channels;
+	return 0;
+}
+
+/* Pair p's channels (the second silent past the last) of take frames, into buf. */
+static void gather_pair(struct loudness *l, const float *in, long take, int p)
+{
+	int a = 2 * p, b = 2 * p + 1, n = l->channels;
+	long i;
+
+	for (i = 0; i < take; i++) {
+		l->buf[2 * i] = in[i * n + a];
+		l->buf[2 * i + 1] = b < n ? in[i * n + b] : 0.0f;
+	}
+}
+
 void loudness_feed(struct loudness *l, const float *in, long frames)
 {
+	int pairs = (l->channels + 1) / 2;
+
 	while (frames > 0) {
 		long take = frames < LOUDNESS_CHUNK ? frames : LOUDNESS_CHUNK;
 		float sumsq[2], peak[2];
+		int p;
 
 		if (take > l->sub_frames - l->fill)
 			take = l->sub_frames - l->fill;
-		memcpy(l->buf, in, sizeof(float) * 2 * (size_t)take);
-		biquad_cascade(l->k, l->st, 2, l->buf, (int)take);
-		meter_scan(l->buf, (int)take, sumsq, peak);
-		l->acc += (double)sumsq[0] + sumsq[1];
+		for (p = 0; p < pairs; p++) {
+			if (l->weight[2 * p] == 0 && l->weight[2 * p + 1] == 0)
+				continue;
+			if (l->channels == 2)
+				memcpy(l->buf, in, sizeof(float) * 2 * (size_t)take);
+			else
+				gather_pair(l, in, take, p);
+			biquad_cascade(l->k, l->st[p], 2, l->buf, (int)take);
+			meter_scan(l->buf, (int)take, sumsq, peak);
+			l->acc += l->weight[2 * p] * sumsq[0] + l->weight[2 * p + 1] * sumsq[1];
+		}
 		l->fill += take;
 		if (l->fill == l->sub_frames) {
 			if (l->n < l->cap)
@@ -79,7 +123,7 @@ void loudness_feed(struct loudness *l, const float *in, long frames)
 			l->fill = 0;
 			l->acc = 0;
 		}
-		in += 2 * take;
+		in += (long)l->channels * take;
 		frames -= take;
 	}
 }

@@ -66,20 +66,37 @@ void analyze_stop(struct analyze *a)
 	a->track = NULL;
 }
 
-static void finish(struct analyze *a)
+/*
+ * One step of the finish (Pre: every frame read). Each runs in a slice of
+ * its own, the longest (tempo_finish) never behind reading or another.
+ */
+static void finish_step(struct analyze *a)
 {
 	struct analysis *r = &a->result;
 	struct tempo_result tr;
 	double gain;
 
-	if (tempo_finish(&a->tempo, a->min_bpm, a->max_bpm, &tr) == 0 &&
-	    grid_set(&r->grid, tr.bpm, tr.first_beat, 4) == 0)
-		r->bpm_confidence = tr.confidence;
-	r->key = key_estimate(&a->key, &r->key_confidence);
-	r->lufs = loudness_integrated(&a->loud);
-	gain = r->lufs > LOUDNESS_SILENT ? a->target_lufs - r->lufs : 0;
-	r->gain_db = gain > GAIN_LIMIT_DB ? GAIN_LIMIT_DB : gain < -GAIN_LIMIT_DB ? -GAIN_LIMIT_DB : gain;
-	r->done = 1;
+	switch (a->state) {
+	case ANALYZE_TEMPO:
+		if (tempo_finish(&a->tempo, a->min_bpm, a->max_bpm, &tr) == 0 &&
+		    grid_set(&r->grid, tr.bpm, tr.first_beat, 4) == 0)
+			r->bpm_confidence = tr.confidence;
+		a->state = ANALYZE_KEY;
+		break;
+	case ANALYZE_KEY:
+		r->key = key_estimate(&a->key, &r->key_confidence);
+		a->state = ANALYZE_LOUDNESS;
+		break;
+	case ANALYZE_LOUDNESS:
+		r->lufs = loudness_integrated(&a->loud);
+		gain = r->lufs > LOUDNESS_SILENT ? a->target_lufs - r->lufs : 0;
+		r->gain_db = gain > GAIN_LIMIT_DB ? GAIN_LIMIT_DB : gain < -GAIN_LIMIT_DB ? -GAIN_LIMIT_DB : gain;
+		r->done = 1;
+		a->state = ANALYZE_DONE;
+		break;
+	default:
+		break;
+	}
 }
 
 int analyze_step(struct analyze *a, long budget_ns)
@@ -90,7 +107,11 @@ int analyze_step(struct analyze *a, long budget_ns)
 		return 1;
 	if (a->state == ANALYZE_IDLE)
 		return 0;
-	while (a->state == ANALYZE_READING) {
+	if (a->state != ANALYZE_READING) {
+		finish_step(a);
+		return a->state == ANALYZE_DONE;
+	}
+	for (;;) {
 		const struct track *t = a->track;
 		long ready = atomic_load_explicit(&((struct track *)t)->ready, memory_order_acquire);
 		long n;
@@ -104,11 +125,9 @@ int analyze_step(struct analyze *a, long budget_ns)
 		if (a->done + n < t->frames)
 			n &= ~1L; /* wavesum takes frames in pairs; the last odd one is dropped */
 		if (n <= 0) {
-			if (a->done >= t->frames) {
-				a->state = ANALYZE_FINISHING;
-				break;
-			}
-			return 0; /* the decoder is behind: come back later */
+			if (a->done >= t->frames)
+				a->state = ANALYZE_TEMPO; /* from the next slice on */
+			return 0; /* or the decoder is behind: come back later */
 		}
 		{
 			const float *in = t->samples + 2 * a->done;
@@ -122,9 +141,4 @@ int analyze_step(struct analyze *a, long budget_ns)
 		if (now_ns() - start >= budget_ns)
 			return 0;
 	}
-	if (a->state == ANALYZE_FINISHING) {
-		finish(a);
-		a->state = ANALYZE_DONE;
-	}
-	return 1;
 }

@@ -5,11 +5,16 @@
  *
  * The job reads the deck's struct track while it is still being decoded:
  * each slice takes what lies in [done, ready) (acquire), so playing never
- * waits and the waveform fills in behind the decoder. When the track's
- * last frame has been read, the next slice finishes: tempo and grid, key
- * and loudness in one step, not sliced (the longest slice of a 40 s track
- * was 1.5 ms on the x86-64 host with it; it grows with the track's
- * length); then result.done is 1.
+ * waits and the waveform fills in behind the decoder. Once the track's
+ * last frame has been read, the finish runs one step a slice, each in a
+ * slice of its own (never behind reading): tempo and grid, then key, then
+ * loudness and auto-gain; then result.done is 1. A step is not cut by the
+ * budget. Measured on the x86-64 host (a 10-minute generated track at
+ * 48 kHz, 2 ms budget, thread CPU time over five runs): reading slices
+ * took at most 2.1 ms; the tempo step 15.3 ms (tempo_finish, whose cost
+ * grows with the track's length: now the longest slice), key 0.02 ms,
+ * loudness 0.11 ms. Before the split one slice did the end of the reading
+ * and all three steps: 15.7 to 17.5 ms over ten runs.
  *
  * All memory comes from the arena once (analyze_init(), for the longest
  * track a deck holds); a job is reused for every track (analyze_start()).
@@ -47,7 +52,15 @@ struct analysis {
 	double target_lufs;
 };
 
-enum analyze_state { ANALYZE_IDLE, ANALYZE_READING, ANALYZE_FINISHING, ANALYZE_DONE };
+/* READING until the last frame is read; then one finish step a slice, in this order. */
+enum analyze_state {
+	ANALYZE_IDLE,
+	ANALYZE_READING,
+	ANALYZE_TEMPO,    /* BPM and grid: the longest step */
+	ANALYZE_KEY,
+	ANALYZE_LOUDNESS, /* and the auto-gain; then the result is done */
+	ANALYZE_DONE
+};
 
 struct analyze {
 	enum analyze_state state;
@@ -78,8 +91,9 @@ int analyze_init(struct analyze *a, struct arena *ar, int rate, long max_frames,
 int analyze_start(struct analyze *a, const struct track *t);
 
 /*
- * Work for about budget_ns (at least one chunk). Return: 1 when the
- * result is done, 0 when there is more to do (or the decoder is behind).
+ * Read for about budget_ns (at least one chunk), or once every frame is
+ * read run the next finish step. Return: 1 when the result is done, 0
+ * when there is more to do (or the decoder is behind).
  */
 int analyze_step(struct analyze *a, long budget_ns);
 

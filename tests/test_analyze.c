@@ -3,7 +3,9 @@
  * generated track that is still "decoding" (ready grows a few seconds at
  * a time), each slice returns within its budget and never reads past
  * ready; the waveform fills in behind the decoder while the result is not
- * done; once the last frame is read the result is done with a grid at
+ * done; once the last frame is read the finish takes three calls or more
+ * (tempo, key and loudness each in a slice of its own, none in the slice
+ * that read the last frame), and then the result is done with a grid at
  * the track's tempo (bars on the drums' bars), a key, and a gain that
  * brings the measured loudness to the target. A job reused for a second
  * track starts clean; a track longer than the job was sized for, and an
@@ -58,7 +60,7 @@ static void test_growing_track(void **state)
 {
 	struct gentrack t;
 	struct wave_col col;
-	long ready = 0, slices = 0, worst = 0;
+	long ready = 0, slices = 0, worst = 0, finish_calls = 0;
 	int done = 0;
 	double beat;
 
@@ -76,6 +78,11 @@ static void test_growing_track(void **state)
 		if (ready < FRAMES && slices % 4 == 0) {
 			ready = ready + 3 * RATE < FRAMES ? ready + 3 * RATE : FRAMES;
 			track_set_ready(&track, ready);
+		}
+		if (job.done == FRAMES) {
+			/* every frame read: the rest is the finish, a step a call */
+			finish_calls++;
+			assert_int_equal(job.result.done, 0);
 		}
 		t0 = now_ns();
 		done = analyze_step(&job, 1000000);
@@ -99,8 +106,10 @@ static void test_growing_track(void **state)
 		}
 		assert_true(slices < 10000);
 	}
-	print_message("%ld slices, the longest %.2f ms (budget 1 ms, the finish included)\n", slices,
-		      worst / 1e6);
+	print_message("%ld slices, %ld of them the finish, the longest %.2f ms (budget 1 ms)\n", slices,
+		      finish_calls, worst / 1e6);
+	/* tempo and grid, key, loudness: each in a call of its own, none with the reading */
+	assert_true(finish_calls >= 3);
 	/* a slice overruns its budget by at most one chunk, or the finish */
 	assert_true(worst < 50000000);
 	assert_int_equal(job.result.done, 1);

@@ -14,7 +14,9 @@
 #    BPM, our DJ range. Accuracy1: within 4 %; Accuracy2: also at 2x,
 #    1/2, 3x or 1/3 of the tempo; grid: every beat within 10 ms (ours
 #    only, the others give no grid).
-# 2. key (generated chord progressions) and loudness (EBU Tech 3341).
+# 2. key (generated chord progressions) and loudness (EBU Tech 3341 cases
+#    1-6: the stereo ones through the job, the 5-channel one through
+#    dsp/loudness with BS.1770's channel weights).
 # 3. the real tracks in ../shared/testdata/music, when present, decoded
 #    by ffmpeg into the temporary directory (ours, aubio and bpm).
 # CPU time is user + system of the analysing process (ours: the process's
@@ -93,7 +95,7 @@ echo
 echo "| what | figure |"
 echo "|---|---|"
 echo "| key, 40 generated chord progressions (20 s) | $(sed -n 's/^summary chords [0-9]* correct \([0-9.]*\) relative \([0-9.]*\)/\1 % correct, \2 % its relative key/p' "$out/bench/analysis_key.txt") |"
-awk '/^tech3341/ { printf "| EBU Tech 3341 case %s (expected %s LUFS) | %s LUFS (%+.3f LU) |\n", $3, $5, $7, $9 }' "$out/bench/analysis_loudness.txt"
+awk '/^tech3341/ { printf "| EBU Tech 3341 case %s (%s channels, expected %s LUFS) | %s LUFS (%+.3f LU) |\n", $3, $11, $5, $7, $9 }' "$out/bench/analysis_loudness.txt"
 echo
 
 music=../shared/testdata/music

@@ -314,9 +314,10 @@ void gentrack_make(struct gentrack *t, unsigned seed, int rate, float *out, long
 void gentrack_chords(struct gentrack *t, unsigned seed, int rate, float *out, long frames)
 {
 	struct render R = {.out = out, .frames = frames, .rate = rate, .rng = {seed * 2246822519u + 777u}};
-	double beat, bar;
+	struct rng pick;
+	double beat, bar, bass_gain, pad_gain;
 	long bars, b;
-	int prog, drums;
+	int prog, drums, intro;
 
 	memset(out, 0, sizeof(float) * 2 * (size_t)frames);
 	next(&R.rng);
@@ -327,10 +328,20 @@ void gentrack_chords(struct gentrack *t, unsigned seed, int rate, float *out, lo
 	t->key = (int)(next(&R.rng) % 24);
 	prog = (int)(next(&R.rng) % 3);
 	drums = (int)(next(&R.rng) & 1);
+	bass_gain = range(&R.rng, 0.1, 0.3);
+	pad_gain = range(&R.rng, 0.04, 0.08);
+	/*
+	 * Half the tracks with drums let them play a bar or two alone before
+	 * the chords come in (drawn from a generator of its own, so every
+	 * other sample of every track is what it was before intros).
+	 */
+	pick.s = seed * 40503u + 1013904223u;
+	next(&pick);
+	intro = drums && (next(&pick) & 2) ? 1 + (int)(next(&pick) & 1) : 0;
 	beat = 60.0 * rate / t->bpm;
 	bar = 4 * beat;
 	bars = (long)(frames / bar) + 1;
-	harmony(&R, t->key, prog, 0, bar, 0, bars, range(&R.rng, 0.04, 0.08), range(&R.rng, 0.1, 0.3), 1);
+	harmony(&R, t->key, prog, intro * bar, bar, 0, bars, pad_gain, bass_gain, 1);
 	if (drums)
 		for (b = 0; b * beat < frames; b++) {
 			kick(&R, b * beat, 0.7);

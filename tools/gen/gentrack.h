@@ -38,7 +38,10 @@ void gentrack_make(struct gentrack *t, unsigned seed, int rate, float *out, long
 
 /*
  * A chord progression in a random key (pads and bass only, drums at half
- * the tracks'), for the key tests: t->key is the truth, t->bpm its pulse.
+ * the tracks', and at half of those a bar or two of drums alone before
+ * the chords), for the key tests: t->key is the truth, t->bpm its pulse.
+ * Three progressions a mode, one chord a bar, each starting on the tonic:
+ * I V vi IV, I IV V I, I vi IV V; i VI III VII, i iv v i, i VII VI VII.
  */
 void gentrack_chords(struct gentrack *t, unsigned seed, int rate, float *out, long frames);
 
