@@ -56,6 +56,7 @@ int analyze_start(struct analyze *a, const struct track *t)
 	a->result.key = KEY_NOT_FOUND;
 	a->result.lufs = LOUDNESS_SILENT;
 	a->result.target_lufs = a->target_lufs;
+	a->known = 0;
 	a->state = ANALYZE_READING;
 	return 0;
 }
@@ -70,11 +71,32 @@ void analyze_stop(struct analyze *a)
  * One step of the finish (Pre: every frame read). Each runs in a slice of
  * its own, the longest (tempo_finish) never behind reading or another.
  */
+/* The auto-gain that takes a track of lufs to the target, within the limit. */
+static double gain_for(const struct analyze *a, double lufs)
+{
+	double gain = lufs > LOUDNESS_SILENT ? a->target_lufs - lufs : 0;
+
+	return gain > GAIN_LIMIT_DB ? GAIN_LIMIT_DB : gain < -GAIN_LIMIT_DB ? -GAIN_LIMIT_DB : gain;
+}
+
+void analyze_known(struct analyze *a, const struct analysis *known)
+{
+	if (a->state != ANALYZE_READING)
+		return;
+	a->result = *known;
+	a->result.version = ANALYSIS_VERSION;
+	a->result.rate = a->rate;
+	a->result.frames = a->track->frames;
+	a->result.target_lufs = a->target_lufs;
+	a->result.gain_db = gain_for(a, known->lufs);
+	a->result.done = 0;
+	a->known = 1;
+}
+
 static void finish_step(struct analyze *a)
 {
 	struct analysis *r = &a->result;
 	struct tempo_result tr;
-	double gain;
 
 	switch (a->state) {
 	case ANALYZE_TEMPO:
@@ -89,8 +111,7 @@ static void finish_step(struct analyze *a)
 		break;
 	case ANALYZE_LOUDNESS:
 		r->lufs = loudness_integrated(&a->loud);
-		gain = r->lufs > LOUDNESS_SILENT ? a->target_lufs - r->lufs : 0;
-		r->gain_db = gain > GAIN_LIMIT_DB ? GAIN_LIMIT_DB : gain < -GAIN_LIMIT_DB ? -GAIN_LIMIT_DB : gain;
+		r->gain_db = gain_for(a, r->lufs);
 		r->done = 1;
 		a->state = ANALYZE_DONE;
 		break;
@@ -125,6 +146,11 @@ int analyze_step(struct analyze *a, long budget_ns)
 		if (a->done + n < t->frames)
 			n &= ~1L; /* wavesum takes frames in pairs; the last odd one is dropped */
 		if (n <= 0) {
+			if (a->done >= t->frames && a->known) {
+				a->result.done = 1;
+				a->state = ANALYZE_DONE;
+				return 1;
+			}
 			if (a->done >= t->frames)
 				a->state = ANALYZE_TEMPO; /* from the next slice on */
 			return 0; /* or the decoder is behind: come back later */
@@ -133,9 +159,11 @@ int analyze_step(struct analyze *a, long budget_ns)
 			const float *in = t->samples + 2 * a->done;
 
 			cols = wavesum_feed(&a->wave, in, (int)n, a->bands);
-			tempo_feed(&a->tempo, (const float (*)[4])a->bands, cols);
-			loudness_feed(&a->loud, in, n);
-			key_feed(&a->key, in, n);
+			if (!a->known) {
+				tempo_feed(&a->tempo, (const float (*)[4])a->bands, cols);
+				loudness_feed(&a->loud, in, n);
+				key_feed(&a->key, in, n);
+			}
 		}
 		a->done += n;
 		if (now_ns() - start >= budget_ns)

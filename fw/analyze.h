@@ -70,6 +70,7 @@ struct analyze {
 	int rate;
 	double min_bpm, max_bpm, target_lufs;
 	struct analysis result;
+	int known;      /* the result came with the track: waveform only */
 	struct wavesum wave;
 	struct tempo tempo;
 	struct loudness loud;
@@ -96,6 +97,14 @@ int analyze_start(struct analyze *a, const struct track *t);
  * when there is more to do (or the decoder is behind).
  */
 int analyze_step(struct analyze *a, long budget_ns);
+
+/*
+ * After analyze_start(): the track's tempo, grid, key and loudness are
+ * known already (its store record, from an earlier analysis): only the
+ * waveform is read, and the result is known (its gain worked out for
+ * this profile's target).
+ */
+void analyze_known(struct analyze *a, const struct analysis *known);
 
 /* Forget the track (the deck unloads it). */
 void analyze_stop(struct analyze *a);

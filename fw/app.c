@@ -263,6 +263,7 @@ static void open_library(struct app *a)
 		return;
 	storage_init(&storage, &storage_linux_ops, STORAGE_BASE, on_stick, on_stick_gone, a);
 	have_storage = 1;
+	storage_forget_stale(&storage);
 	storage_rescan(&storage);
 }
 
@@ -414,12 +415,11 @@ static void analysis_begin(int deck)
 
 static void prep_found(int deck, const struct analysis *an);
 
-static void analysis_done(int deck)
+/* The analysis an of deck's track to the deck, its channel and its info bar; said as how. */
+static void analysis_apply(int deck, const struct analysis *an, const char *how)
 {
-	const struct analysis *an = &analyzers[deck].result;
 	struct engine_cmd c = {.op = ENGINE_DECK, .deck = deck};
 
-	analyzing[deck] = 0;
 	if (an->grid.valid) {
 		c.d.op = DECK_GRID;
 		c.d.grid = an->grid;
@@ -429,15 +429,25 @@ static void analysis_done(int deck)
 	engine_command(&engine, &c);
 	c = (struct engine_cmd){.op = ENGINE_AUTOGAIN_ON, .deck = deck, .flags = 1};
 	engine_command(&engine, &c);
-	log_info("deck %c: analysed: %.2f bpm (confidence %.2f), key %s, %.1f LUFS, auto-gain %+.1f dB",
-		 'A' + deck, an->grid.valid ? an->grid.bpm : 0.0, an->bpm_confidence,
+	log_info("deck %c: %s: %.2f bpm (confidence %.2f), key %s, %.1f LUFS, auto-gain %+.1f dB",
+		 'A' + deck, how, an->grid.valid ? an->grid.bpm : 0.0, an->bpm_confidence,
 		 key_name(an->key), an->lufs, an->gain_db);
-	prep_found(deck, an);
 	if (an->key != KEY_NOT_FOUND) {
 		snprintf(shown[deck].key, sizeof shown[deck].key, "%s", key_name(an->key));
 		snprintf(shown[deck].camelot, sizeof shown[deck].camelot, "%s", key_camelot(an->key));
 		screens_track(deck, &shown[deck]);
 	}
+}
+
+static void analysis_done(int deck)
+{
+	const struct analyze *a = &analyzers[deck];
+
+	analyzing[deck] = 0;
+	if (a->known)
+		return; /* applied at the load; only the waveform was read */
+	analysis_apply(deck, &a->result, "analysed");
+	prep_found(deck, &a->result);
 }
 
 /* Each tick: a slice for the deck that is loading, else the other. */
@@ -490,8 +500,33 @@ static void prep_cmd(int deck, enum deck_op op, int index, double a, double b)
 		log_warn("deck %c: the engine's command ring is full", 'A' + deck);
 }
 
-/* After DECK_LOAD: the saved cue point and hot cues of path, when it has some. */
-static void prep_restore(int deck, const char *path)
+/*
+ * The analysis rec keeps, when it has all of it (grid, key, loudness) for
+ * a track of this length (a file replaced under the same name differs).
+ * Return: 1 and an filled, or 0.
+ */
+static int stored_analysis(const struct store_record *rec, long frames, struct analysis *an)
+{
+	memset(an, 0, sizeof *an);
+	if (!rec->grid.valid || !rec->key[0] || rec->loudness == 0 || frames <= 0 ||
+	    fabs(rec->duration - (double)frames / engine.rate) > 0.05 ||
+	    grid_set(&an->grid, rec->grid.bpm, rec->grid.first_beat * engine.rate,
+		     (int)rec->grid.beats_per_bar) != 0)
+		return 0;
+	an->key = KEY_NOT_FOUND;
+	for (int k = 0; k < 24; k++)
+		if (!strcmp(key_camelot(k), rec->key))
+			an->key = k;
+	an->lufs = rec->loudness;
+	return an->key != KEY_NOT_FOUND;
+}
+
+/*
+ * After DECK_LOAD: the saved cue point and hot cues of path, when it has
+ * some. Return: 1 when its record also holds the track's whole analysis
+ * (in known), 0 otherwise.
+ */
+static int prep_restore(int deck, const char *path, struct analysis *known)
 {
 	static struct store_record rec;
 	struct prep *p = &prep[deck];
@@ -501,10 +536,10 @@ static void prep_restore(int deck, const char *path)
 	memset(p, 0, sizeof *p);
 	p->src = source_of(path, &rel);
 	if (p->src < 0)
-		return;
+		return 0;
 	snprintf(p->rel, sizeof p->rel, "%s", rel);
 	if (store_load(library.source[p->src].root, p->rel, &rec, why, sizeof why) != 0)
-		return;
+		return 0;
 	p->cue = rec.cue * engine.rate;
 	prep_cmd(deck, DECK_CUE_POINT, 0, p->cue, 0);
 	for (int i = 0; i < DECK_HOTCUES && i < STORE_HOTCUES; i++)
@@ -516,6 +551,7 @@ static void prep_restore(int deck, const char *path)
 	log_info("deck %c: %s: cue point and %d hot cue%s from %s", 'A' + deck, p->rel,
 		 __builtin_popcount(p->hotcues), __builtin_popcount(p->hotcues) == 1 ? "" : "s",
 		 library.source[p->src].name);
+	return stored_analysis(&rec, atomic_load(&tracks[deck].frames), known);
 }
 
 static int prep_differs(const struct prep *p, const struct deck_state *d)
@@ -665,9 +701,16 @@ static void load_tick(void)
 		if (load_start(&loader, &tracks[deck], load_path) == 0) {
 			load_into = deck;
 			snprintf(deck_path[deck], sizeof deck_path[deck], "%s", load_path);
+			struct analysis known;
+			int have_known;
+
 			deck_op(deck, DECK_LOAD, &tracks[deck]);
-			prep_restore(deck, load_path);
+			have_known = prep_restore(deck, load_path, &known);
 			analysis_begin(deck);
+			if (have_known && analyzing[deck]) {
+				analyze_known(&analyzers[deck], &known);
+				analysis_apply(deck, &analyzers[deck].result, "analysis from its record");
+			}
 			load_arm(1);
 			show_track(deck, load_path, loader.msg);
 			screens_played(load_path);
@@ -790,6 +833,8 @@ struct resume {
 	enum { RESUME_NONE, RESUME_LOAD, RESUME_SEEK } step;
 };
 static struct resume resumes[ENGINE_DECKS];
+static long resume_ms; /* when PID 1's state was read */
+#define RESUME_WAIT_MS 5000
 
 static void resume_apply(int i, double pos, int playing, double pitch, double range, int sync)
 {
@@ -817,6 +862,8 @@ static void resume_decks(void)
 	char deck;
 	double pos, pitch, range;
 	int playing, n, sync;
+
+	resume_ms = now_ms();
 
 	while (p && sscanf(p, " %c %lf %d %lf %lf%n", &deck, &pos, &playing, &pitch, &range, &n) == 5) {
 		int i = deck - 'A';
@@ -856,6 +903,10 @@ static void resume_tick(void)
 		struct resume *r = &resumes[i];
 		long ready = atomic_load(&tracks[i].ready), frames = atomic_load(&tracks[i].frames);
 
+		/* a stick's track waits (a while) for the stick's library source: its record */
+		if (r->step == RESUME_LOAD && source_of(r->path, &(const char *){NULL}) < 0 &&
+		    now_ms() - resume_ms < RESUME_WAIT_MS)
+			continue;
 		if (r->step == RESUME_LOAD && load_deck < 0 && load_into < 0) {
 			log_info("deck %c: loading %s again", 'A' + i, r->path);
 			load_begin(i, r->path);

@@ -277,6 +277,31 @@ void storage_rescan(struct storage *s)
 	}
 }
 
+int storage_forget_stale(struct storage *s)
+{
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char line[512], dev[128], mnt[256];
+	size_t blen = strlen(s->base);
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "%127s %255s", dev, mnt) == 2 && !strncmp(mnt, s->base, blen) &&
+		    mnt[blen] == '/' && !storage_find(s, mnt)) {
+			if (s->ops->umount(mnt, MNT_DETACH) == 0) {
+				log_info("storage: %s on %s was left by an earlier player: let go",
+					 dev, mnt);
+				n++;
+			} else {
+				log_warn("storage: %s on %s: cannot let go: %s", dev, mnt,
+					 strerror(errno));
+			}
+		}
+	fclose(f);
+	return n;
+}
+
 int storage_writable(struct storage *s, struct storage_dev *d, int on)
 {
 	char node[64];

@@ -66,6 +66,13 @@ void storage_uevent(struct storage *s, const struct uevent *ev);
  */
 void storage_rescan(struct storage *s);
 
+/*
+ * Let go of every mount under base that this storage did not make: what
+ * a player that died left behind (its sticks are mounted again by the
+ * next storage_rescan()). Return: how many were let go.
+ */
+int storage_forget_stale(struct storage *s);
+
 /* The mounted device with that mount point, or NULL. */
 struct storage_dev *storage_find(struct storage *s, const char *mnt);
 

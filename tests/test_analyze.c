@@ -9,7 +9,10 @@
  * the track's tempo (bars on the drums' bars), a key, and a gain that
  * brings the measured loudness to the target. A job reused for a second
  * track starts clean; a track longer than the job was sized for, and an
- * arena too small, are refused with their errors.
+ * arena too small, are refused with their errors. A track whose analysis
+ * its record already holds is read for its waveform only: the result is
+ * the record's (not what the audio would say), done as soon as the last
+ * frame is read, with the gain for this profile's target.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +151,40 @@ static void test_reuse_and_silence(void **state)
 	}
 }
 
+static void test_known(void **state)
+{
+	struct gentrack t;
+	struct analysis known = {0};
+	struct wave_col col;
+	int calls = 0;
+
+	(void)state;
+	gentrack_make(&t, 4, RATE, audio, 20 * RATE); /* drums at 129.09 BPM */
+	track_init(&track, audio, 20 * RATE);
+	track.frames = 20 * RATE;
+	track_set_ready(&track, 20 * RATE);
+	assert_int_equal(grid_set(&known.grid, 100.0, 0.25 * RATE, 4), 0);
+	known.key = 9; /* A major */
+	known.lufs = -10.0;
+	assert_int_equal(analyze_start(&job, &track), 0);
+	analyze_known(&job, &known);
+	while (!analyze_step(&job, 1000000))
+		assert_true(++calls < 10000);
+	assert_int_equal(job.result.done, 1);
+	assert_int_equal(job.done, 20 * RATE);
+	assert_true(job.result.grid.valid);
+	assert_true(job.result.grid.bpm == 100.0);
+	assert_int_equal(job.result.key, 9);
+	assert_true(job.result.gain_db == -4.0);
+	assert_int_equal(job.result.frames, 20 * RATE);
+	/* the waveform is read all the same */
+	wavesum_read(&job.wave, 10.0 * RATE, 1024, &col, 1);
+	assert_true(col.peak > 0);
+	/* the next track is analysed in full again */
+	assert_int_equal(analyze_start(&job, &track), 0);
+	assert_int_equal(job.known, 0);
+}
+
 static void test_refusals(void **state)
 {
 	static struct analyze other;
@@ -168,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_growing_track),
 		cmocka_unit_test(test_reuse_and_silence),
+		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
