@@ -334,11 +334,18 @@ falls() {
 n_loop=$(falls $((at_loop_on + s / 4)) "$at_loop_off") n_after=$(falls $((at_loop_off + s / 2)) "$at_end")
 said="the loop repeats ($n_loop times in $(((at_loop_off - at_loop_on) / s)) s) and plays on once left ($n_after falls)"
 if [ "$n_loop" -ge 2 ] && [ "$n_after" -eq 0 ]; then ok "$arch: $said"; else nok "$arch: $said"; fi
-# B's pilot before the crash and three seconds after it came back (its
-# beat pulled back in line with A's by then): where it was, give or take
-# the heartbeat's second and the seconds since (within -1 % .. +2.5 %, a
-# few seconds of the track; from the start it would be 4 % lower).
-f_crash=$(hz $((at_crash - s / 2))) f_back=$(hz $((at_after - s)))
-said="deck B plays on from where it was: pilot $f_crash Hz before the crash, $f_back Hz after"
-if awk "BEGIN { r = $f_back / $f_crash; exit !(r > 0.99 && r < 1.025) }"; then ok "$arch: $said"; else nok "$arch: $said"; fi
+# After the crash: B's place in its track just before it, from its pilot
+# (its speed was A's tempo over its own), against where the new player
+# put it back; the heartbeat is once a second, so up to a second earlier.
+f_crash=$(hz $((at_crash - s / 2)))
+p_crash=$(awk "BEGIN { printf \"%.2f\", ($f_crash / ($bpm_a / $bpm_b) - 3200) / 8 }")
+p_back=$(sed -n 's/.*deck B resumed at \([0-9.]*\) s.*/\1/p' "$out/serial.log" | tail -1)
+said="deck B is back where it was: at $p_crash s of its track when the player died, resumed at ${p_back:-?} s"
+if [ -n "$p_back" ] && awk "BEGIN { d = $p_crash - $p_back; exit !(d > -0.5 && d < 2) }"; then
+	ok "$arch: $said"
+else
+	nok "$arch: $said"
+fi
+holds "deck B plays on the master again after the restart" \
+	"$(level 1 "$at_resumed" "$at_after" "$B_BAND")" ">" -40
 exit $failed
