@@ -31,6 +31,7 @@
 #include "tags.h"
 #include "supervise.h"
 #include "testcard.h"
+#include "touchlat.h"
 #include "hal/thermal.h"
 #include "../hal/storage.h"
 
@@ -44,6 +45,7 @@ static struct track tracks[ENGINE_DECKS];
 static int have_engine, have_test_tracks;
 static struct engine_state engine_now;
 static int have_engine_now;
+static struct touchlat touchlat; /* touch to sound, from the states */
 /* The audio interface coming and going (fw/audiodev.h). */
 static struct audiodev audiodev;
 static struct thermal thermal;
@@ -1029,8 +1031,10 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	if (second)
 		a->last_second_ms = ms;
 	/* The engine's latest state; draining its ring keeps it fresh. */
-	if (have_engine && engine_state(&engine, &engine_now) == 0)
+	if (have_engine && engine_state(&engine, &engine_now) == 0) {
 		have_engine_now = 1;
+		touchlat_update(&touchlat, &engine_now);
+	}
 	if (have_loader)
 		load_tick();
 	if (have_analyzers)
@@ -1182,6 +1186,12 @@ static void status_engine(struct ctl_reply *r)
 		   dbfs(fmaxf(s->ch_rms[1][0], s->ch_rms[1][1]), b[3], 16),
 		   dbfs(fmaxf(s->master_peak[0], s->master_peak[1]), b[4], 16),
 		   dbfs(fmaxf(s->master_rms[0], s->master_rms[1]), b[5], 16));
+	{
+		char line[160];
+
+		touchlat_format(&touchlat, line, sizeof line);
+		ctl_printf(r, "%s\n", line);
+	}
 }
 
 static void status(struct app *a, struct ctl_reply *r)

@@ -79,6 +79,7 @@ static void deck_cmd(struct controls *c, int deck, enum deck_op op, int index, d
 	cmd.d.op = op;
 	cmd.d.index = index;
 	cmd.d.a = a;
+	cmd.touch_ns = c->touch_ns;
 	send(c, &cmd);
 }
 
@@ -425,7 +426,9 @@ void controls_gesture(void *ctx, const struct gesture *g)
 	w = &c->lay->w[i];
 	switch (g->kind) {
 	case GESTURE_PRESS:
+		c->touch_ns = g->touch_ns;
 		press(c, i, g);
+		c->touch_ns = 0;
 		break;
 	case GESTURE_RELEASE:
 		release(c, i);

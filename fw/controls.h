@@ -28,7 +28,8 @@
  *
  * Values are kept as knob positions, 0..1 (the crossfader and the pitch
  * -1..1), and turned into the engine's units here, so a redraw shows
- * exactly where the finger left the knob.
+ * exactly where the finger left the knob. The commands a press sends
+ * carry its touch's time, so the engine measures touch to sound.
  * Nothing allocates; the loop thread owns it all.
  */
 #ifndef SLIPMAT_CONTROLS_H
@@ -68,6 +69,7 @@ struct controls {
 	int library_deck;                 /* -1: the library is closed */
 	struct engine_state st;           /* the newest, from controls_update() */
 	int have_state;
+	long long touch_ns;               /* the press being handled: its touch's time */
 	unsigned long sent, refused;      /* commands, and those the ring refused */
 	unsigned char dirty[LAYOUT_MAX_WIDGETS];
 };
