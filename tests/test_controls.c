@@ -2,7 +2,8 @@
  * The DJ's fingers on the controls, heard at the outputs: touch points go
  * through the gesture tracker and the controls into the real engine,
  * rendered period by period as the audio thread would (a press timed
- * from its touch to its sound on the audio clock). Two 10.1-inch 1280x800 screens, deck A on the left
+ * from its touch to its sound on the audio clock, and the deck drawn
+ * between reports). Two 10.1-inch 1280x800 screens, deck A on the left
  * one.
  */
 #include <math.h>
@@ -255,6 +256,45 @@ static void test_press_timed_touch_to_sound(void **state)
 	assert_int_equal(st.touches, 1);
 }
 
+/*
+ * With the audio clock in the states, the controls draw the deck where
+ * the sound is at the frame's vblank, between the reports, and mark what
+ * shows it for redrawing; without a report since, it goes no further than
+ * the next report will be.
+ */
+static void test_deck_drawn_on_the_audio_clock(void **state)
+{
+	const long long t = 9000000000LL, period_ns = 1000000000LL * PERIOD / RATE;
+	struct engine_state st;
+	double before;
+	int k;
+
+	(void)state;
+	tap(W_PLAY, 0, 0);
+	/* 512 frames queued at each wake-up */
+	for (k = 0; k < 8; k++) {
+		engine_clock(&e, t + k * period_ns, 512);
+		engine_process(&e, out, PERIOD);
+		assert_int_equal(engine_state(&e, &st), 0);
+		controls_update(&ctl, &st);
+	}
+	memset(ctl.dirty, 0, sizeof ctl.dirty);
+	/* shown when the report's position is heard, less 2 ms */
+	before = st.deck[0].pos - 0.002 * RATE * st.deck[0].step;
+	controls_frame(&ctl, st.heard_ns - 2000000);
+	print_message("report at %.0f, heard at +%.2f ms; drawn 2 ms before that at %.1f (%.1f)\n",
+	              st.deck[0].pos, (st.heard_ns - t - 7 * period_ns) / 1e6, ctl.drawn[0], before);
+	assert_true(fabs(ctl.drawn[0] - before) < 2.0);
+	assert_true(ctl.dirty[layout_find(&lay, W_WAVEFORM, 0, 0)]);
+	assert_true(ctl.dirty[layout_find(&lay, W_OVERVIEW, 0, 0)]);
+	/* 1.5 ms later it has moved on 1.5 ms */
+	controls_frame(&ctl, st.heard_ns - 500000);
+	assert_true(fabs(ctl.drawn[0] - before - 0.0015 * RATE * st.deck[0].step) < 2.0);
+	/* a frame later, with no report since, no further than the next report will be */
+	controls_frame(&ctl, st.heard_ns - 2000000 + 1000000000LL / 60);
+	assert_true(fabs(ctl.drawn[0] - (st.deck[0].pos + PERIOD * st.deck[0].step)) < 2.0);
+}
+
 static void test_cue_held_previews(void **state)
 {
 	const struct widget *w = widget(W_CUE, 0, 0);
@@ -487,6 +527,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_play_sounds_in_the_next_period, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_press_timed_touch_to_sound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deck_drawn_on_the_audio_clock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cue_held_previews, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hot_cue_set_jump_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_faders_and_crossfader_at_the_output, setup,
