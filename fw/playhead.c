@@ -49,7 +49,8 @@ void playhead_report(struct playhead *p, double pos, double step, long long hear
 		double dt = (double)(heard_ns - p->report_ns);
 
 		if (dt < PLAYHEAD_GAP_NS)
-			p->interval_ns = p->interval_ns > 0 ? p->interval_ns + (dt - p->interval_ns) / 8 : dt;
+			p->interval_ns =
+			    p->interval_ns > 0 ? p->interval_ns + (dt - p->interval_ns) / 8 : dt;
 	}
 	tol = PLAYHEAD_JUMP_MS / 1e3 * fmax(fabs(speed), fabs(p->speed)) + 1.0;
 	followed = p->have && !p->raw && !jump;
@@ -57,7 +58,8 @@ void playhead_report(struct playhead *p, double pos, double step, long long hear
 	err = followed ? pos - line_at(p, heard_ns) : 0;
 	if (snap) {
 		/* the speed changed somewhere between the last report and this one */
-		double alt = line_at(p, p->report_ns) + speed * (double)(heard_ns - p->report_ns) / 1e9;
+		double alt =
+		    line_at(p, p->report_ns) + speed * (double)(heard_ns - p->report_ns) / 1e9;
 
 		followed = pos >= fmin(pos - err, alt) - tol && pos <= fmax(pos - err, alt) + tol;
 	} else {
@@ -98,7 +100,7 @@ double playhead_at(struct playhead *p, long long t_ns)
 	if (p->prev_until_ns && t_ns < p->prev_until_ns) {
 		double before = p->prev_pos + p->prev_speed * (double)(t_ns - p->prev_t_ns) / 1e9;
 
-		/* slowing: the old line until they cross, then the new; speeding up: the other way */
+		/* slowing: the old line until they cross, then the new; faster: the other way */
 		x = p->speed < p->prev_speed ? fmin(x, before) : fmax(x, before);
 	}
 	/* not past the next report's position */

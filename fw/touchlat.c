@@ -46,8 +46,9 @@ int touchlat_format(const struct touchlat *t, char *buf, size_t size)
 	median = n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
 	if (t->missed)
 		snprintf(missed, sizeof missed, " (%lu more not collected)", t->missed);
-	return snprintf(buf, size,
-	                "touch to sound: last %.1f ms, median %.1f ms, worst %.1f ms over %s%d tap%s%s",
-	                t->ms[(t->taps - 1) % TOUCHLAT_RECENT], median, worst,
-	                t->taps > TOUCHLAT_RECENT ? "the last " : "", n, n == 1 ? "" : "s", missed);
+	return snprintf(
+	    buf, size,
+	    "touch to sound: last %.1f ms, median %.1f ms, worst %.1f ms over %s%d tap%s%s",
+	    t->ms[(t->taps - 1) % TOUCHLAT_RECENT], median, worst,
+	    t->taps > TOUCHLAT_RECENT ? "the last " : "", n, n == 1 ? "" : "s", missed);
 }

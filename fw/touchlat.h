@@ -21,9 +21,9 @@
 #define TOUCHLAT_RECENT 64 /* the taps the median and worst are over */
 
 struct touchlat {
-	unsigned long seen;   /* the engine's touch count collected up to */
-	unsigned long taps;   /* collected */
-	unsigned long missed; /* logged by the engine but gone before collected */
+	unsigned long seen;        /* the engine's touch count collected up to */
+	unsigned long taps;        /* collected */
+	unsigned long missed;      /* logged by the engine but gone before collected */
 	float ms[TOUCHLAT_RECENT]; /* the k-th tap collected at k % TOUCHLAT_RECENT */
 };
 

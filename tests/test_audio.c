@@ -512,7 +512,7 @@ static void test_wav_from_environment(void **state)
  */
 struct fake {
 	int writes, recovers, opens, closes, fail;
-	int clock; /* tells a made-up clock: FAKE_QUEUED frames behind at FAKE_NOW_NS */
+	int clock;            /* tells a made-up clock: FAKE_QUEUED frames behind at FAKE_NOW_NS */
 	struct timespec next; /* when the device takes the next period */
 };
 
@@ -721,8 +721,8 @@ static void test_touch_to_sound_through_the_thread(void **state)
 	l = limiter_latency(&engine.limiter);
 	for (i = 0; i < 2; i++)
 		want[i] = 4.0 + 1000.0 * (FAKE_QUEUED + 50 * i + l) / 48000;
-	print_message("touch to sound with %d frames queued: %.4f ms (frame 0), %.4f ms (frame 50); "
-	              "expected %.4f, %.4f\n",
+	print_message("touch to sound with %d frames queued: %.4f ms (frame 0), %.4f ms "
+	              "(frame 50); expected %.4f, %.4f\n",
 	              FAKE_QUEUED, st.touch_ms[0], st.touch_ms[1], want[0], want[1]);
 	assert_int_equal(st.touches, 2);
 	assert_true(fabs(st.touch_ms[0] - want[0]) < 1e-3);
@@ -768,7 +768,8 @@ static void test_wav_sink_delay(void **state)
 	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
 	assert_int_equal(queued, 3 * 128); /* not started: all of it ahead */
 	before = mono_ns();
-	assert_int_equal(pcm_wav_ops.write(&p, silence, 128), 128); /* the buffer is full: it starts */
+	/* the buffer is full: it starts */
+	assert_int_equal(pcm_wav_ops.write(&p, silence, 128), 128);
 	after = mono_ns();
 	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
 	end = at + queued * 1000000000LL / 48000;

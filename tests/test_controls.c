@@ -283,7 +283,8 @@ static void test_deck_drawn_on_the_audio_clock(void **state)
 	before = st.deck[0].pos - 0.002 * RATE * st.deck[0].step;
 	controls_frame(&ctl, st.heard_ns - 2000000);
 	print_message("report at %.0f, heard at +%.2f ms; drawn 2 ms before that at %.1f (%.1f)\n",
-	              st.deck[0].pos, (st.heard_ns - t - 7 * period_ns) / 1e6, ctl.drawn[0], before);
+	              st.deck[0].pos, (st.heard_ns - t - 7 * period_ns) / 1e6, ctl.drawn[0],
+	              before);
 	assert_true(fabs(ctl.drawn[0] - before) < 2.0);
 	assert_true(ctl.dirty[layout_find(&lay, W_WAVEFORM, 0, 0)]);
 	assert_true(ctl.dirty[layout_find(&lay, W_OVERVIEW, 0, 0)]);

@@ -599,7 +599,7 @@ static void test_touch_to_sound_on_the_audio_clock(void **state)
 			engine_process(&e, buf + 4 * k * p, p);
 			assert_int_equal(engine_state(&e, &st), 0);
 			l = limiter_latency(&e.limiter);
-			/* pos (the next frame to render) comes out after this period and the limiter */
+			/* pos, the next frame to render: out after this period and the limiter */
 			assert_true(st.heard_ns ==
 			            t0 + k * period_ns + (long long)((q + p + l) * 1e9 / rate));
 		}

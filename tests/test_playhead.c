@@ -77,7 +77,8 @@ static void make_reports(struct report *r, int n, double step, int jump_at, doub
 			pos -= jump;
 		r[k].pos = pos;
 		r[k].step = step;
-		r[k].heard = k * period_ns + ahead_ns + (long long)((uniform() - 0.5) * 2e6 * clock_ms / 2);
+		r[k].heard =
+		    k * period_ns + ahead_ns + (long long)((uniform() - 0.5) * 2e6 * clock_ms / 2);
 		r[k].arrives = k * period_ns + (long long)(uniform() * wake_ms * 1e6) + 200000;
 	}
 }

@@ -47,8 +47,8 @@ static void test_last_median_worst(void **state)
 	engine_taps(&st, ms, 1);
 	touchlat_update(&t, &st);
 	line(&t, buf, sizeof buf);
-	assert_string_equal(buf,
-	                    "touch to sound: last 24.5 ms, median 24.5 ms, worst 24.5 ms over 1 tap");
+	assert_string_equal(
+	    buf, "touch to sound: last 24.5 ms, median 24.5 ms, worst 24.5 ms over 1 tap");
 	engine_taps(&st, ms, 5);
 	touchlat_update(&t, &st);
 	touchlat_update(&t, &st); /* an old state again: nothing new */
@@ -62,8 +62,9 @@ static void test_last_median_worst(void **state)
 		engine_taps(&st, more, 6);
 		touchlat_update(&t, &st);
 		line(&t, buf, sizeof buf);
-		assert_string_equal(buf, "touch to sound: last 40.0 ms, median 25.2 ms, worst 40.0 ms "
-		                         "over 6 taps");
+		assert_string_equal(buf,
+		                    "touch to sound: last 40.0 ms, median 25.2 ms, worst 40.0 ms "
+		                    "over 6 taps");
 	}
 }
 
@@ -101,11 +102,12 @@ static void test_lost_and_recent(void **state)
 	line(&t, buf, sizeof buf);
 	/* taps 500 - 63 .. 500 - 1, taken 7 at a time, none lost */
 	k -= 7;
-	snprintf(want, sizeof want,
-	         "touch to sound: last %.1f ms, median %.1f ms, worst %.1f ms over the last %d taps "
-	         "(3 more not collected)",
-	         (double)k - 1, (double)k - 1 - (TOUCHLAT_RECENT - 1) / 2.0, (double)k - 1,
-	         TOUCHLAT_RECENT);
+	snprintf(
+	    want, sizeof want,
+	    "touch to sound: last %.1f ms, median %.1f ms, worst %.1f ms over the last %d taps "
+	    "(3 more not collected)",
+	    (double)k - 1, (double)k - 1 - (TOUCHLAT_RECENT - 1) / 2.0, (double)k - 1,
+	    TOUCHLAT_RECENT);
 	assert_string_equal(buf, want);
 	/* a new engine (the player restarted): counted from its start */
 	memset(&st, 0, sizeof st);
