@@ -1031,10 +1031,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 	if (second)
 		a->last_second_ms = ms;
 	/* The engine's latest state; draining its ring keeps it fresh. */
-	if (have_engine && engine_state(&engine, &engine_now) == 0) {
+	if (have_engine && engine_state(&engine, &engine_now) == 0)
 		have_engine_now = 1;
-		touchlat_update(&touchlat, &engine_now);
-	}
 	if (have_loader)
 		load_tick();
 	if (have_analyzers)
@@ -1047,6 +1045,9 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		audiodev_tick(&audiodev);
 	if (have_library)
 		scan_step(&scan, APP_SCAN_BUDGET_NS);
+	/* touch to sound: the taps the engine timed since the last state */
+	if (have_engine_now)
+		touchlat_update(&touchlat, &engine_now);
 	if (second)
 		report_to_init(a);
 	/* An update was installed and the answer went out: PID 1 restarts us. */
