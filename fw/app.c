@@ -31,6 +31,7 @@
 #include "tags.h"
 #include "supervise.h"
 #include "testcard.h"
+#include "touchlat.h"
 #include "hal/thermal.h"
 #include "../hal/storage.h"
 
@@ -44,6 +45,7 @@ static struct track tracks[ENGINE_DECKS];
 static int have_engine, have_test_tracks;
 static struct engine_state engine_now;
 static int have_engine_now;
+static struct touchlat touchlat; /* touch to sound, from the states */
 /* The audio interface coming and going (fw/audiodev.h). */
 static struct audiodev audiodev;
 static struct thermal thermal;
@@ -1203,6 +1205,9 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		audiodev_tick(&audiodev);
 	if (have_library)
 		scan_step(&scan, APP_SCAN_BUDGET_NS);
+	/* touch to sound: the taps the engine timed since the last state */
+	if (have_engine_now)
+		touchlat_update(&touchlat, &engine_now);
 	if (second)
 		report_to_init(a);
 	/* An update was installed and the answer went out: PID 1 restarts us. */
@@ -1342,6 +1347,12 @@ static void status_engine(struct ctl_reply *r)
 		   dbfs(fmaxf(s->ch_rms[1][0], s->ch_rms[1][1]), b[3], 16),
 		   dbfs(fmaxf(s->master_peak[0], s->master_peak[1]), b[4], 16),
 		   dbfs(fmaxf(s->master_rms[0], s->master_rms[1]), b[5], 16));
+	{
+		char line[160];
+
+		touchlat_format(&touchlat, line, sizeof line);
+		ctl_printf(r, "%s\n", line);
+	}
 }
 
 static void status(struct app *a, struct ctl_reply *r)

@@ -10,8 +10,9 @@
  * reads its fault count once (getrusage: a syscall, but before the first
  * period, like the prefault), marks itself with guard_rt_enter(), has the
  * kernel filter its syscalls from then on (rtguard_install(): debug builds
- * die on anything but the PCM's) and from then on only renders the engine,
- * converts and writes.
+ * die on anything but the PCM's) and from then on only asks the device
+ * its delay (the engine's audio clock), renders the engine, converts and
+ * writes.
  *
  * Load: the time from the end of one write to the start of the next (render
  * and convert, what the thread spends of each period) over the period's
@@ -98,12 +99,23 @@ __attribute__((noinline)) static void prefault_stack(void)
 		stack[i] = 0;
 }
 
-/* One period of the engine, in float, every channel written. */
+/*
+ * One period of the engine, in float, every channel written. The engine
+ * first gets the audio clock: the device's delay now (an ioctl on ALSA),
+ * after which the period's frames will be heard.
+ */
 static void render(struct audio *au, int frames)
 {
-	if (au->engine)
+	struct pcm *p = &au->pcm;
+	long long at_ns = 0;
+	long queued = 0;
+
+	if (au->engine) {
+		if (!p->ops->delay || p->ops->delay(p, &queued, &at_ns) < 0)
+			at_ns = 0;
+		engine_clock(au->engine, at_ns, queued);
 		engine_process(au->engine, au->mix, frames);
-	else
+	} else
 		memset(au->mix, 0, (size_t)frames * (size_t)au->pcm.channels * sizeof(float));
 }
 

@@ -79,6 +79,7 @@ static void deck_cmd(struct controls *c, int deck, enum deck_op op, int index, d
 	cmd.d.op = op;
 	cmd.d.index = index;
 	cmd.d.a = a;
+	cmd.touch_ns = c->touch_ns;
 	send(c, &cmd);
 }
 
@@ -183,6 +184,7 @@ void controls_init(struct controls *c, const struct layout *lay, int rate,
 		c->zoom[d] = CONTROLS_ZOOM_S;
 		c->loop_beats[d] = CONTROLS_LOOP_BEATS;
 		c->pitch_range[d] = 8;
+		playhead_init(&c->playhead[d], rate);
 	}
 	for (int i = 0; i < lay->count; i++) {
 		c->value[i] = default_value(lay->w[i].kind);
@@ -354,8 +356,8 @@ static void press(struct controls *c, int i, const struct gesture *g)
 	case W_OVERVIEW:
 		seek_to(c, w, g->x);
 		break;
-	case W_WAVEFORM:
-		c->scrub_from[d] = c->have_state ? c->st.deck[d].pos : 0;
+	case W_WAVEFORM: /* the platter starts where the finger sees the track */
+		c->scrub_from[d] = c->have_state ? c->drawn[d] : 0;
 		c->zoom_from[d] = c->zoom[d];
 		break;
 	default:
@@ -449,7 +451,9 @@ void controls_gesture(void *ctx, const struct gesture *g)
 	w = &c->lay->w[i];
 	switch (g->kind) {
 	case GESTURE_PRESS:
+		c->touch_ns = g->touch_ns;
 		press(c, i, g);
+		c->touch_ns = 0;
 		break;
 	case GESTURE_RELEASE:
 		release(c, i);
@@ -503,6 +507,13 @@ void controls_update(struct controls *c, const struct engine_state *st)
 		const struct deck_state *n = &st->deck[d], *o = &c->st.deck[d];
 		int all = !c->have_state;
 
+		/* a new report: another track or a scrub is drawn as it is */
+		if (all || st->periods != c->st.periods || n->pos != o->pos)
+			playhead_report(&c->playhead[d], n->pos, n->step, st->heard_ns,
+			                n->track != o->track || n->scrubbing);
+		if (all || !st->heard_ns)
+			c->drawn[d] = n->pos;
+
 		if (all || n->playing != o->playing || n->previewing != o->previewing)
 			dirty_kind(c, W_PLAY, d, 0), dirty_kind(c, W_CUE, d, 0);
 		for (int h = 0; h < LAYOUT_HOTCUES; h++)
@@ -539,4 +550,18 @@ void controls_update(struct controls *c, const struct engine_state *st)
 			dirty_kind(c, W_SYNC, d, 0);
 	c->st = *st;
 	c->have_state = 1;
+}
+
+void controls_frame(struct controls *c, long long shown_ns)
+{
+	for (int d = 0; d < ENGINE_DECKS && c->have_state; d++) {
+		double x = playhead_at(&c->playhead[d], shown_ns);
+
+		if (x != c->drawn[d]) {
+			c->drawn[d] = x;
+			dirty_kind(c, W_WAVEFORM, d, 0);
+			dirty_kind(c, W_OVERVIEW, d, 0);
+			dirty_kind(c, W_INFO, d, 0);
+		}
+	}
 }

@@ -28,7 +28,8 @@
  *
  * Values are kept as knob positions, 0..1 (the crossfader and the pitch
  * -1..1), and turned into the engine's units here, so a redraw shows
- * exactly where the finger left the knob.
+ * exactly where the finger left the knob. The commands a press sends
+ * carry its touch's time, so the engine measures touch to sound.
  * Nothing allocates; the loop thread owns it all.
  */
 #ifndef SLIPMAT_CONTROLS_H
@@ -37,6 +38,7 @@
 #include "engine.h"
 #include "gesture.h"
 #include "layout.h"
+#include "playhead.h"
 
 #define CONTROLS_KNOB_MM 40.0f   /* a knob's whole turn, dragged */
 #define CONTROLS_NUDGE 0.04      /* a held nudge: 4 % */
@@ -68,6 +70,9 @@ struct controls {
 	int library_deck;                 /* -1: the library is closed */
 	struct engine_state st;           /* the newest, from controls_update() */
 	int have_state;
+	struct playhead playhead[ENGINE_DECKS]; /* the decks between the engine's reports */
+	double drawn[ENGINE_DECKS];       /* where the decks are drawn (controls_frame()) */
+	long long touch_ns;               /* the press being handled: its touch's time */
 	unsigned long sent, refused;      /* commands, and those the ring refused */
 	unsigned char dirty[LAYOUT_MAX_WIDGETS];
 };
@@ -99,6 +104,15 @@ void controls_tick(struct controls *c, long ms);
 
 /* The engine's newest state (the deck positions, hot cues, loops, sync). */
 void controls_update(struct controls *c, const struct engine_state *st);
+
+/*
+ * A frame is about to be drawn, to be shown at shown_ns (CLOCK_MONOTONIC):
+ * each deck's drawn position goes to its playhead there (fw/playhead.h),
+ * which marks the waveform, overview and times for redrawing when it
+ * moved. Without it (or without an audio clock in the states) the decks
+ * are drawn where the newest state has them.
+ */
+void controls_frame(struct controls *c, long long shown_ns);
 
 /*
  * Say where a control already is (what the engine was set to elsewhere,

@@ -212,8 +212,42 @@ static void sync_button(struct engine *e, int deck, int on)
 	}
 }
 
+void engine_clock(struct engine *e, long long at_ns, long queued)
+{
+	e->clock_ns = at_ns > 0 ? at_ns + (long long)((double)queued * 1e9 / e->rate) : 0;
+	e->clock_done = 0;
+}
+
+/* When output frame `frame` of this period is heard, ns; 0: no audio clock. */
+static long long heard_at(const struct engine *e, long frame)
+{
+	if (!e->clock_ns)
+		return 0;
+	return e->clock_ns + (long long)((double)(e->clock_done + frame) * 1e9 / e->rate);
+}
+
+/*
+ * A command a touch sent: from the touch to its first affected sample at
+ * the outputs, which is the deck's frame `offset` (clamped to the period,
+ * as the deck does) delayed by the limiters' look-ahead.
+ */
+static void log_touch(struct engine *e, const struct engine_cmd *c, int frames)
+{
+	long frame = 0;
+	long long heard;
+
+	if (c->op == ENGINE_DECK)
+		frame = c->d.offset < 0 ? 0 : c->d.offset >= frames ? frames - 1 : c->d.offset;
+	heard = heard_at(e, frame + limiter_latency(&e->limiter));
+	if (!c->touch_ns || !heard)
+		return;
+	e->touch_ms[e->touches % ENGINE_TOUCH_LOG] = (float)((double)(heard - c->touch_ns) / 1e6);
+	e->touches++;
+}
+
 /* Take this period's commands: mixer ones now, deck ones sorted by frame. */
-static void take_commands(struct engine *e, int ndeck[ENGINE_DECKS], int sync_on[ENGINE_DECKS])
+static void take_commands(struct engine *e, int frames, int ndeck[ENGINE_DECKS],
+                          int sync_on[ENGINE_DECKS])
 {
 	int n = 0, i, k;
 
@@ -226,6 +260,8 @@ static void take_commands(struct engine *e, int ndeck[ENGINE_DECKS], int sync_on
 		const struct engine_cmd *c = &e->pending[i];
 		struct deck_cmd *list;
 
+		if (c->touch_ns)
+			log_touch(e, c, frames);
 		if (c->op != ENGINE_DECK) {
 			apply_mixer(e, c);
 			continue;
@@ -317,7 +353,7 @@ static void route(const struct engine *e, float *out, int frames)
 	}
 }
 
-static void publish(struct engine *e)
+static void publish(struct engine *e, int frames)
 {
 	struct engine_state *s = spsc_box_back(&e->states);
 	int i;
@@ -338,6 +374,10 @@ static void publish(struct engine *e)
 	s->hp_blend = e->hp_blend;
 	s->hp_db = e->hp_db;
 	s->commands = e->commands;
+	/* pos is the next frame to render: output frame `frames`, then the look-ahead */
+	s->heard_ns = heard_at(e, frames + limiter_latency(&e->limiter));
+	s->touches = e->touches;
+	memcpy(s->touch_ms, e->touch_ms, sizeof s->touch_ms);
 	spsc_box_publish(&e->states);
 }
 
@@ -347,7 +387,7 @@ static void period(struct engine *e, float *out, int frames)
 	float ga, gb, master, hp, hp_cue, hp_master;
 	const size_t bytes = sizeof(float) * 2 * (size_t)frames;
 
-	take_commands(e, ndeck, sync_on);
+	take_commands(e, frames, ndeck, sync_on);
 	settle_sync(e, sync_on);
 	for (i = 0; i < ENGINE_DECKS; i++)
 		deck_render(&e->deck[i], e->deck_buf[i], frames, e->deck_cmds[i], ndeck[i]);
@@ -380,7 +420,8 @@ static void period(struct engine *e, float *out, int frames)
 
 	e->periods++;
 	e->frames += (unsigned long)frames;
-	publish(e);
+	publish(e, frames);
+	e->clock_done += frames;
 }
 
 void engine_process(struct engine *e, float *out, int frames)
@@ -392,6 +433,7 @@ void engine_process(struct engine *e, float *out, int frames)
 		out += (size_t)n * (size_t)e->channels;
 		frames -= n;
 	}
+	e->clock_ns = 0; /* good for one call */
 }
 
 /* Queue a deck command at the start of the next period. */

@@ -39,6 +39,15 @@
  * queued, at its deck command's frame offset (0: the period's start);
  * mixer commands take effect at the start of that period and glide.
  *
+ * The audio clock: before each engine_process() the audio thread may say
+ * when the call's first frame will be heard (engine_clock(): the time it
+ * woke and the frames the device still held then). With it, every state
+ * says when its deck positions are heard (heard_ns: the screens draw the
+ * decks moving against it), and a command sent by a touch (touch_ns, the
+ * kernel's time of the touch) gets its touch to sound: from the touch to
+ * the moment its first affected sample leaves the outputs (through the
+ * limiters' look-ahead), logged in the state for the loop to collect.
+ *
  * Tracks are the caller's (struct track in fw/deck.h, storage from the
  * arena): load one with an ENGINE_DECK command whose deck_cmd is
  * DECK_LOAD. The audio thread reads a track until the state says the
@@ -79,6 +88,7 @@ struct resample_bank;
 #define ENGINE_TRIM_MIN_DB (-24.0f)
 #define ENGINE_TRIM_MAX_DB 12.0f
 #define ENGINE_MASTER_MAX_DB 6.0f
+#define ENGINE_TOUCH_LOG 16 /* touch-to-sound figures a state keeps (the newest) */
 
 enum engine_op {
 	ENGINE_DECK,        /* d: a deck command for deck `deck`, at d.offset */
@@ -102,6 +112,7 @@ struct engine_cmd {
 	int flags;
 	float v[3];
 	struct deck_cmd d;
+	long long touch_ns; /* the touch that sent it, CLOCK_MONOTONIC ns; 0: not a touch */
 };
 
 /* One channel strip's settings, as the mixer has them now. */
@@ -131,6 +142,12 @@ struct engine_state {
 	float xfader, master_db, hp_blend, hp_db;
 	int xfader_curve;
 	unsigned long commands; /* applied so far */
+	/* when deck[].pos is heard at the outputs, CLOCK_MONOTONIC ns; 0: no audio clock */
+	long long heard_ns;
+	/* touch-tagged commands applied with the audio clock known, and their
+	 * touch to sound in ms: the k-th (from 0) at touch_ms[k % ENGINE_TOUCH_LOG] */
+	unsigned long touches;
+	float touch_ms[ENGINE_TOUCH_LOG];
 };
 
 struct engine {
@@ -156,6 +173,12 @@ struct engine {
 	struct engine_cmd *pending; /* ENGINE_CMDS_PER_PERIOD taken this period */
 	struct deck_cmd *deck_cmds[ENGINE_DECKS];
 	unsigned long periods, frames, commands;
+
+	/* the audio clock of this engine_process() call (engine_clock()) */
+	long long clock_ns; /* when its first output frame is heard; 0: unknown */
+	long clock_done;    /* frames of the call rendered so far */
+	unsigned long touches;
+	float touch_ms[ENGINE_TOUCH_LOG];
 };
 
 /*
@@ -194,6 +217,16 @@ int engine_state(struct engine *e, struct engine_state *s);
  * Pre: the audio thread (or one thread standing in for it, in tests).
  */
 void engine_process(struct engine *e, float *out, int frames);
+
+/*
+ * The audio clock for the next engine_process() call: at at_ns
+ * (CLOCK_MONOTONIC) the device held queued frames not yet heard, so the
+ * call's first frame is heard queued / rate seconds after at_ns. Good for
+ * that one call; without it the call's states have heard_ns 0 and its
+ * touch-tagged commands go unmeasured.
+ * Pre: the audio thread, right before engine_process().
+ */
+void engine_clock(struct engine *e, long long at_ns, long queued);
 
 /* "master 1-2, cue 3-4" or "master 1, cue 2". */
 const char *engine_routing(const struct engine *e);

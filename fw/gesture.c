@@ -60,6 +60,7 @@ static struct gesture event(const struct gesture_tracker *g, int i, enum gesture
 		.y0 = f->y0,
 		.scale = 1.0f,
 		.ms = ms,
+		.touch_ns = g->touch_ns,
 	};
 	return e;
 }
@@ -292,6 +293,7 @@ void gesture_touch(struct gesture_tracker *g, const struct touch_point *p, long 
 {
 	int i;
 
+	g->touch_ns = p->t_ns;
 	switch (p->kind) {
 	case TOUCH_DOWN:
 		down(g, p, ms);
@@ -308,6 +310,7 @@ void gesture_touch(struct gesture_tracker *g, const struct touch_point *p, long 
 		}
 		break;
 	}
+	g->touch_ns = 0;
 }
 
 void gesture_tick(struct gesture_tracker *g, long ms)

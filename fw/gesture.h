@@ -32,7 +32,9 @@
  * Distances are in millimetres of the panel, converted with each
  * display's pixels per millimetre, so a gesture feels the same on a
  * 7-inch 1024x600 as on a 10-inch 1280x800. Time comes from the caller
- * (milliseconds on a monotonic clock), so tests replay exact timings.
+ * (milliseconds on a monotonic clock), so tests replay exact timings;
+ * each event also carries the kernel's time of the touch point behind it
+ * (touch_ns), which the engine measures touch to sound from.
  * Nothing allocates; the state is the struct.
  */
 #ifndef SLIPMAT_GESTURE_H
@@ -76,6 +78,7 @@ struct gesture {
 	float vx, vy; /* FLING, DRAG: pixels per second */
 	float scale;  /* PINCH: spread now over the spread at PINCH_BEGIN */
 	long ms;      /* when */
+	long long touch_ns; /* the touch point's kernel time that caused it; 0: a timer's */
 };
 
 /* Return: the control at (x, y) on display, or -1 for none (ignored). */
@@ -107,6 +110,7 @@ struct gesture_tracker {
 		int valid, display, target, x, y;
 		long ms;
 	} last_tap;
+	long long touch_ns; /* the point being handled: its t_ns; 0 in gesture_tick() */
 };
 
 /*

@@ -144,6 +144,22 @@ static long now_us(void)
 	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/*
+ * When a frame drawn now reaches the panel: the vblank after now, counted
+ * on from the last flip's; without one (the sim, a SetCrtc fallback), a
+ * refresh from now.
+ */
+static long long shown_at(const struct displays *ds)
+{
+	const struct display *d = &ds->d[0];
+	long long now = (long long)now_us() * 1000;
+	long long frame = 1000000000LL / (d->refresh > 0 ? d->refresh : PACER_FPS);
+
+	if (d->vblank_ns <= 0 || d->vblank_ns > now || now - d->vblank_ns > 100 * frame)
+		return now + frame;
+	return d->vblank_ns + ((now - d->vblank_ns) / frame + 1) * frame;
+}
+
 void screens_tick(struct displays *ds, const struct engine_state *st, const struct ui_status *s,
                   long ms)
 {
@@ -173,6 +189,7 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 		if (ds->d[i].flip_pending)
 			return; /* the next tick: both screens move together */
 	t0 = now_us();
+	controls_frame(&controls, shown_at(ds)); /* the decks move with the audio clock */
 	drawn = ui_draw(&ui);
 	drawn += browser_draw(&browser);
 	for (int i = 0; i < layout.ndisplays && i < ds->count; i++) {

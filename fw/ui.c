@@ -316,8 +316,8 @@ static void info(struct ui *u, struct surface *s, struct rect r, int d)
 		         t->camelot);
 	}
 	w = text_right(s, big, right, r.y + 2, LABEL, line);
-	format_time(el, sizeof el, st->pos / u->rate);
-	format_time(rem, sizeof rem, (st->frames - st->pos) / u->rate);
+	format_time(el, sizeof el, u->ctl->drawn[d] / u->rate);
+	format_time(rem, sizeof rem, (st->frames - u->ctl->drawn[d]) / u->rate);
 	snprintf(line, sizeof line, "%s  -%s", el, rem);
 	{
 		int w2 = text_right(s, small, right, r.y + r.h - small->ascent - small->descent - 2,
@@ -364,7 +364,8 @@ static void waveform(struct ui *u, struct surface *s, struct rect r, int d)
 {
 	const struct deck_state *st = &u->ctl->st.deck[d];
 	const struct ui_wave *w = &u->wave[d];
-	double pos = st->pos, fpp = u->ctl->zoom[d] * u->rate / r.w;
+	/* centred where the deck is drawn (the playhead); the grid from the report */
+	double pos = u->ctl->drawn[d], fpp = u->ctl->zoom[d] * u->rate / r.w;
 	int x0 = r.x + r.w / 2, n = r.w < UI_MAX_WIDTH ? r.w : UI_MAX_WIDTH;
 	const uint8_t *amp[3] = {u->col[0], u->col[1], u->col[2]};
 
@@ -407,7 +408,7 @@ static void waveform(struct ui *u, struct surface *s, struct rect r, int d)
 	}
 	if (st->bpm > 0 && st->step > 0) {
 		double beat = 60.0 * u->rate * st->step / st->bpm; /* track frames a beat */
-		double first = pos - st->phase * beat;
+		double first = st->pos - st->phase * beat;
 
 		if (beat / fpp >= 4) /* lines closer than 4 px are noise */
 			for (double f = first - floor((pos - first + r.w / 2 * fpp) / beat) * beat;
@@ -457,7 +458,7 @@ static void overview(struct ui *u, struct surface *s, struct rect r, int d)
 	if (!st->loaded || per_px <= 0)
 		return;
 	{
-		int played = (int)(st->pos / per_px);
+		int played = (int)(u->ctl->drawn[d] / per_px);
 
 		/* the part already played, dimmed; the markers; the playhead */
 		gfx_fill_rect_alpha(s, r.x, r.y, played < r.w ? played : r.w, r.h,

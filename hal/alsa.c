@@ -12,8 +12,9 @@
  *    after a hotplug reuses it (re-reading only files whose mtime
  *    changed). snd_config_update_free_global() belongs at process exit,
  *    after every ALSA handle (PCM and rawmidi) is closed.
- *  - snd_pcm_writei(), snd_pcm_prepare() and snd_pcm_resume() on a hw
- *    device are ioctls on the mapped status page; they do not allocate.
+ *  - snd_pcm_writei(), snd_pcm_delay(), snd_pcm_prepare() and
+ *    snd_pcm_resume() on a hw device are ioctls on the mapped status
+ *    page; they do not allocate.
  *    Plugins (plughw, dmix) may take a pthread mutex of their own in
  *    libasound; the profile should name a hw device.
  *  - snd_pcm_recover() is not used: it logs through snd_lib_error and
@@ -28,6 +29,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../fw/board.h"
 #include "../fw/guard.h"
@@ -333,6 +335,25 @@ static int alsa_write(struct pcm *p, const void *buf, int frames)
 }
 
 /*
+ * The driver's delay: what the buffer holds plus what it knows to be on
+ * the way (snd-usb-audio counts the packets in flight), read with a
+ * hardware sync, then the clock.
+ */
+static int alsa_delay(struct pcm *p, long *frames, long long *at_ns)
+{
+	snd_pcm_sframes_t d = 0;
+	struct timespec ts;
+	int err = snd_pcm_delay(p->local, &d);
+
+	if (err < 0)
+		return err;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*frames = d > 0 ? (long)d : 0;
+	*at_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return 0;
+}
+
+/*
  * An underrun needs a prepare; a suspend a resume (or a prepare when the
  * driver cannot resume). No waiting: if the device is still suspended,
  * prepare fails and the thread gives up, to be restarted by the loop.
@@ -358,5 +379,6 @@ const struct pcm_ops pcm_alsa_ops = {
     .open = alsa_open,
     .write = alsa_write,
     .recover = alsa_recover,
+    .delay = alsa_delay,
     .close = alsa_close,
 };

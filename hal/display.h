@@ -35,6 +35,7 @@ struct display {
 	int flip_pending;	     /* a flip is queued; don't present until it completes */
 	unsigned long frames;	     /* frames presented (flips completed or SetCrtc'd) */
 	unsigned long flip_failures; /* flips that failed and fell back to SetCrtc */
+	long long vblank_ns;	     /* the last flip's vblank, CLOCK_MONOTONIC ns; 0: unknown */
 	int active;
 	/* per-scanout-buffer damage, once display_damage() has been called */
 	int partial;

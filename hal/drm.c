@@ -440,11 +440,11 @@ static void page_flip_done(int fd, unsigned int seq, unsigned int sec, unsigned 
 
 	(void)fd;
 	(void)seq;
-	(void)sec;
-	(void)usec;
 	/* A late event for a flip we gave up on, or after close: nothing to do. */
 	if (!ds || i < 0 || i >= ds->count || !ds->d[i].flip_pending)
 		return;
+	/* the vblank the frame went out at; DRM stamps it on CLOCK_MONOTONIC */
+	ds->d[i].vblank_ns = (long long)sec * 1000000000LL + (long long)usec * 1000;
 	o->front = o->queued;
 	ds->d[i].flip_pending = 0;
 	ds->d[i].frames++;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libevdev/libevdev.h>
@@ -136,9 +137,12 @@ static void remove_device(struct touch *t, struct loop *l, struct touch_device *
 static void feed(struct touch *t, struct touch_device *d, const struct input_event *ev)
 {
 	struct feed_ctx f = {.t = t, .d = d};
+	struct input_event e = *ev;
 
 	d->events++;
-	touchdec_feed(&d->dec, ev, on_point, &f);
+	if (!d->monotonic) /* a time on another clock would only mislead */
+		e.input_event_sec = 0, e.input_event_usec = 0;
+	touchdec_feed(&d->dec, &e, on_point, &f);
 }
 
 /*
@@ -329,6 +333,13 @@ static int configure(struct touch *t, struct touch_device *d)
 	}
 	d->display = bt->display;
 	d->multitouch = kind == TOUCHDEC_MT;
+	/* The kernel stamps events with CLOCK_REALTIME unless told: the touch
+	 * times must be on the audio clock's (touch to sound, fw/engine.h). */
+	d->monotonic = libevdev_set_clock_id(d->evdev, CLOCK_MONOTONIC) == 0;
+	if (!d->monotonic)
+		log_warn("touch %s \"%s\": cannot stamp its events with CLOCK_MONOTONIC; its "
+		         "touch to sound goes unmeasured",
+		         d->path, d->name);
 	seed(d);
 	log_info("touch %s \"%s\" phys \"%s\": %s, display %d (%dx%d, rotation %d), x %d..%d, "
 	         "y %d..%d%s%s%s%s",

@@ -57,6 +57,14 @@ struct pcm_ops {
 	 * Pre: audio thread.
 	 */
 	int (*recover)(struct pcm *p, int err);
+	/*
+	 * How far the sound is behind the writes: *frames queued in the
+	 * device and not yet heard at *at_ns (CLOCK_MONOTONIC), so the next
+	 * frame written is heard *frames / rate seconds after *at_ns.
+	 * Return: 0, or -errno (an xrun): unknown this time.
+	 * Pre: audio thread. NULL in a backend that cannot tell.
+	 */
+	int (*delay)(struct pcm *p, long *frames, long long *at_ns);
 	/* Stop at once (no drain) and release. Pre: loop thread, in a window. */
 	void (*close)(struct pcm *p);
 };

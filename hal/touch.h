@@ -53,6 +53,7 @@ struct touch_device {
 	int fd;
 	unsigned long events, points, syn_dropped;
 	int active;  /* this entry is in use */
+	int monotonic; /* its events carry CLOCK_MONOTONIC times (else none are passed on) */
 	void *evdev; /* struct libevdev */
 	struct touchdec dec;
 };

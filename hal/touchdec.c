@@ -125,6 +125,7 @@ static void emit_point(struct touchdec *d, int slot, enum touch_kind kind, touch
 	    .kind = kind,
 	    .x = d->s[slot].x,
 	    .y = d->s[slot].y,
+	    .t_ns = d->frame_ns,
 	};
 
 	emit(ctx, &p);
@@ -228,6 +229,8 @@ void touchdec_feed(struct touchdec *d, const struct input_event *ev, touch_fn *e
 	switch (ev->type) {
 	case EV_SYN:
 		if (ev->code == SYN_REPORT) {
+			d->frame_ns = (long long)ev->input_event_sec * 1000000000LL +
+			              (long long)ev->input_event_usec * 1000;
 			report(d, emit, ctx);
 		} else if (ev->code == SYN_DROPPED) {
 			d->dropping = 1;
@@ -267,6 +270,7 @@ void touchdec_release(struct touchdec *d, touch_fn *emit, void *ctx)
 {
 	int i;
 
+	d->frame_ns = 0; /* no frame of the device's says when */
 	for (i = 0; i < TOUCHDEC_SLOTS; i++) {
 		struct touchdec_slot *s = &d->s[i];
 

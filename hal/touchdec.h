@@ -37,6 +37,7 @@ struct touch_point {
 	int slot;    /* contact number on its device, 0..TOUCHDEC_SLOTS-1 */
 	enum touch_kind kind;
 	int x, y; /* logical pixels: what the UI draws in, rotation undone */
+	long long t_ns; /* the kernel's time of the frame (its SYN_REPORT), ns; 0: unknown */
 };
 
 /* Receives each point; p is valid only during the call. */
@@ -73,6 +74,7 @@ struct touchdec {
 	int btn_touch, btn_left; /* single-touch: the contact is down while either is */
 	int next_id;             /* single-touch: tracking ids made up per contact */
 	struct touchdec_slot s[TOUCHDEC_SLOTS];
+	long long frame_ns; /* the time of the SYN_REPORT being emitted */
 	unsigned long frames, dropped;
 };
 
@@ -89,7 +91,9 @@ int touchdec_init(struct touchdec *d, const struct touchdec_config *cfg);
  * SYN_DROPPED: events are ignored up to and including the next
  * SYN_REPORT (the kernel's rule); the events after that are expected to
  * describe the device's current state (libevdev's sync), and the next
- * SYN_REPORT emits the difference to what the UI saw.
+ * SYN_REPORT emits the difference to what the UI saw. Each point carries
+ * the SYN_REPORT's timestamp (the evdev backend sets the device's clock
+ * to CLOCK_MONOTONIC).
  */
 void touchdec_feed(struct touchdec *d, const struct input_event *ev, touch_fn *emit, void *ctx);
 

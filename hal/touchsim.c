@@ -282,7 +282,11 @@ static void on_timer(void *ctx, int fd, uint32_t events)
 	     (now.tv_nsec - sim.start.tv_nsec);
 	elapsed = (long)(ns / 1000000);
 	while (sim.next < sim.nsteps && sim.step[sim.next].ms <= elapsed) {
-		play(t, &sim.step[sim.next].p);
+		struct touch_point p = sim.step[sim.next].p;
+
+		/* played now: its time, as a kernel would stamp it */
+		p.t_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+		play(t, &p);
 		sim.next++;
 	}
 	arm();
@@ -377,6 +381,7 @@ static void sim_close(struct touch *t, struct loop *l)
 				struct touch_point p = sim.down[i][j];
 
 				p.kind = TOUCH_UP;
+				p.t_ns = 0;
 				play(t, &p);
 			}
 	memset(t->dev, 0, sizeof t->dev);

@@ -248,6 +248,23 @@ static int wav_write(struct pcm *p, const void *buf, int frames)
 	return frames;
 }
 
+/*
+ * What the modelled device holds: everything given to it less what its
+ * clock has played. Before it starts, all of it (it starts as soon as the
+ * buffer is full, which the writes that follow do at once).
+ */
+static int wav_delay(struct pcm *p, long *frames, long long *at_ns)
+{
+	struct wav_sink *w = p->local;
+	int64_t now = now_ns(), left = w->queued;
+
+	if (w->started)
+		left -= (now - w->start_ns) * w->rate / NS;
+	*frames = left > 0 ? (long)left : 0;
+	*at_ns = now;
+	return 0;
+}
+
 /* Like a prepare: playback restarts once the buffer is full again. */
 static int wav_recover(struct pcm *p, int err)
 {
@@ -295,5 +312,6 @@ const struct pcm_ops pcm_wav_ops = {
     .open = wav_open,
     .write = wav_write,
     .recover = wav_recover,
+    .delay = wav_delay,
     .close = wav_close,
 };

@@ -15,7 +15,9 @@
  * allows. With the decks scratching, looping and jumping and the EQ,
  * filter and limiter all working, the thread takes no page fault in steady
  * state. A fake PCM then drives the thread through an xrun and an unplug,
- * after which the decks play on from where they were.
+ * after which the decks play on from where they were; and, telling a
+ * made-up clock, shows the touch to sound the thread measures is exact.
+ * The WAV sink's delay is what its modelled device holds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -317,10 +319,21 @@ static void wav_path(char *path, size_t size, const char *name)
 	snprintf(path, size, "%s/%s", dir, name);
 }
 
+/* A profile playing into the WAV file name (its path in path). */
+static void wav_profile(struct board *b, char *path, size_t size, const char *name,
+                        enum sample_format f, int channels, enum audio_outputs outputs)
+{
+	char device[sizeof b->audio.device];
+
+	wav_path(path, size, name);
+	assert_true(snprintf(device, sizeof device, "wav:%s", path) < (int)sizeof device);
+	profile(b, device, f, channels, outputs);
+}
+
 static void check_run(enum sample_format f, int channels, enum audio_outputs outputs,
                       const char *name)
 {
-	char path[300], device[64];
+	char path[300];
 	struct audio_report r;
 	struct audio au;
 	struct board b;
@@ -328,9 +341,7 @@ static void check_run(enum sample_format f, int channels, enum audio_outputs out
 	double pa, pb;
 	int c;
 
-	wav_path(path, sizeof path, name);
-	assert_true(snprintf(device, sizeof device, "wav:%s", path) < (int)sizeof device);
-	profile(&b, device, f, channels, outputs);
+	wav_profile(&b, path, sizeof path, name, f, channels, outputs);
 	play(&b, &pcm_wav_ops, 500, &au, &r);
 	assert_string_equal(r.format, convert_format_name(f));
 	assert_int_equal(r.channels, channels);
@@ -395,7 +406,7 @@ static void test_24_and_32_bit(void **state)
  */
 static void test_thread_as_reported(void **state)
 {
-	char path[300], device[64];
+	char path[300];
 	struct audio_report r;
 	struct sched_param sp;
 	struct audio au;
@@ -404,9 +415,7 @@ static void test_thread_as_reported(void **state)
 	int policy, i;
 
 	(void)state;
-	wav_path(path, sizeof path, "rt.wav");
-	assert_true(snprintf(device, sizeof device, "wav:%s", path) < (int)sizeof device);
-	profile(&b, device, FMT_S16_LE, 4, OUTPUTS_MASTER_CUE);
+	wav_profile(&b, path, sizeof path, "rt.wav", FMT_S16_LE, 4, OUTPUTS_MASTER_CUE);
 	b.rt.cpus = 1; /* CPU 0 only */
 	engine_for(&au, &b);
 	assert_int_equal(audio_start(&au, &b, &arena, &pcm_wav_ops), 0);
@@ -498,10 +507,12 @@ static void test_wav_from_environment(void **state)
 
 /*
  * A fake device: takes periods at the real pace, underruns on its 5th
- * write and is unplugged on its 20th (when told to).
+ * write and is unplugged on its 20th (when told to); tells a made-up
+ * clock for its delay (when told to).
  */
 struct fake {
 	int writes, recovers, opens, closes, fail;
+	int clock;            /* tells a made-up clock: FAKE_QUEUED frames behind at FAKE_NOW_NS */
 	struct timespec next; /* when the device takes the next period */
 };
 
@@ -557,11 +568,25 @@ static void fake_close(struct pcm *p)
 	fake.closes++;
 }
 
+#define FAKE_QUEUED 333
+#define FAKE_NOW_NS 7000000000000LL
+
+static int fake_delay(struct pcm *p, long *frames, long long *at_ns)
+{
+	(void)p;
+	if (!fake.clock)
+		return -ENOSYS;
+	*frames = FAKE_QUEUED;
+	*at_ns = FAKE_NOW_NS;
+	return 0;
+}
+
 static const struct pcm_ops fake_ops = {
     .name = "fake",
     .open = fake_open,
     .write = fake_write,
     .recover = fake_recover,
+    .delay = fake_delay,
     .close = fake_close,
 };
 
@@ -651,6 +676,118 @@ static void test_xrun_then_unplug_then_restart(void **state)
 	assert_int_equal(audio_state(&au), AUDIO_STOPPED);
 }
 
+/*
+ * Touch to sound through the audio thread: the device says FAKE_QUEUED
+ * frames are queued at FAKE_NOW_NS; taps made 4 ms before that, on deck B's
+ * play at frames 0 and 50 of a period, are heard 4 ms + (queued + frame +
+ * the limiter's look-ahead) / rate after the touch, exactly; the states
+ * say when their positions are heard on the same clock.
+ */
+static void test_touch_to_sound_through_the_thread(void **state)
+{
+	const long long touch = FAKE_NOW_NS - 4000000;
+	struct engine_state st;
+	struct audio au;
+	struct board b;
+	double want[2];
+	int i, l;
+
+	(void)state;
+	memset(&fake, 0, sizeof fake);
+	fake.clock = 1;
+	profile(&b, "hw:CARD=Fake", FMT_S16_LE, 4, OUTPUTS_MASTER_CUE);
+	engine_for(&au, &b);
+	assert_int_equal(audio_start(&au, &b, &arena, &fake_ops), 0);
+	guard_arm();
+	sleep_ms(30);
+	for (i = 0; i < 2; i++) {
+		struct engine_cmd c;
+
+		memset(&c, 0, sizeof c);
+		c.op = ENGINE_DECK;
+		c.deck = 1;
+		c.d.op = DECK_PLAY_TOGGLE;
+		c.d.offset = 50 * i;
+		c.touch_ns = touch;
+		assert_int_equal(engine_command(&engine, &c), 0);
+	}
+	memset(&st, 0, sizeof st);
+	for (i = 0; i < 200 && st.touches < 2; i++) {
+		sleep_ms(5);
+		assert_int_equal(engine_state(&engine, &st), 0);
+	}
+	guard_disarm();
+	audio_stop(&au);
+	l = limiter_latency(&engine.limiter);
+	for (i = 0; i < 2; i++)
+		want[i] = 4.0 + 1000.0 * (FAKE_QUEUED + 50 * i + l) / 48000;
+	print_message("touch to sound with %d frames queued: %.4f ms (frame 0), %.4f ms "
+	              "(frame 50); expected %.4f, %.4f\n",
+	              FAKE_QUEUED, st.touch_ms[0], st.touch_ms[1], want[0], want[1]);
+	assert_int_equal(st.touches, 2);
+	assert_true(fabs(st.touch_ms[0] - want[0]) < 1e-3);
+	assert_true(fabs(st.touch_ms[1] - want[1]) < 1e-3);
+	assert_true(st.heard_ns ==
+	            FAKE_NOW_NS + (long long)((FAKE_QUEUED + 128 + l) * 1e9 / 48000));
+}
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The WAV sink's delay is its modelled device's: once the writes fill its
+ * buffer it starts playing, and the end of what is queued is heard a
+ * buffer later; after one more period (the write waits for room) a buffer
+ * plus a period after the start. Bracketed by the clock read around the
+ * write that started it, to a frame.
+ */
+static void test_wav_sink_delay(void **state)
+{
+	static int16_t silence[2 * 128 * 4];
+	const long long frame_ns = 1000000000LL / 48000 + 1;
+	long long before, after, at, end;
+	char path[300];
+	struct board b;
+	struct pcm p;
+	long queued;
+	int i;
+
+	(void)state;
+	wav_profile(&b, path, sizeof path, "delay.wav", FMT_S16_LE, 2, OUTPUTS_SPLIT_CUE);
+	b.audio.periods = 4;
+	assert_int_equal(pcm_wav_ops.open(&p, &b.audio), 0);
+	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
+	assert_int_equal(queued, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pcm_wav_ops.write(&p, silence, 128), 128);
+	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
+	assert_int_equal(queued, 3 * 128); /* not started: all of it ahead */
+	before = mono_ns();
+	/* the buffer is full: it starts */
+	assert_int_equal(pcm_wav_ops.write(&p, silence, 128), 128);
+	after = mono_ns();
+	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
+	end = at + queued * 1000000000LL / 48000;
+	print_message("wav sink: %ld frames queued at the start, heard by %+.3f ms after the "
+	              "write\n",
+	              queued, (end - after) / 1e6);
+	assert_true(end >= before + 512 * 1000000000LL / 48000 - frame_ns);
+	assert_true(end <= after + 512 * 1000000000LL / 48000 + frame_ns);
+	assert_int_equal(pcm_wav_ops.write(&p, silence, 128), 128); /* waits for room */
+	assert_int_equal(pcm_wav_ops.delay(&p, &queued, &at), 0);
+	end = at + queued * 1000000000LL / 48000;
+	assert_true(queued <= 512);
+	assert_true(end >= before + 640 * 1000000000LL / 48000 - frame_ns);
+	assert_true(end <= after + 640 * 1000000000LL / 48000 + frame_ns);
+	pcm_wav_ops.close(&p);
+	unlink(path);
+}
+
 static void deck_now(int deck, enum deck_op op, double a, double b)
 {
 	struct engine_cmd c;
@@ -687,7 +824,7 @@ static void mixer_now(enum engine_op op, int deck, float v0, float v1, int flags
  */
 static void test_no_page_faults_while_djing(void **state)
 {
-	char path[300], device[64];
+	char path[300];
 	struct audio_report r1, r2;
 	struct engine_state st;
 	struct beat_grid g;
@@ -696,9 +833,7 @@ static void test_no_page_faults_while_djing(void **state)
 	int i;
 
 	(void)state;
-	wav_path(path, sizeof path, "dj.wav");
-	assert_true(snprintf(device, sizeof device, "wav:%s", path) < (int)sizeof device);
-	profile(&b, device, FMT_S16_LE, 4, OUTPUTS_MASTER_CUE);
+	wav_profile(&b, path, sizeof path, "dj.wav", FMT_S16_LE, 4, OUTPUTS_MASTER_CUE);
 	b.audio.period = 64;
 	b.audio.periods = 4;
 	engine_for(&au, &b);
@@ -809,6 +944,8 @@ int main(void)
 	    cmocka_unit_test(test_open_failure_is_reported),
 	    cmocka_unit_test(test_wav_from_environment),
 	    cmocka_unit_test(test_xrun_then_unplug_then_restart),
+	    cmocka_unit_test(test_touch_to_sound_through_the_thread),
+	    cmocka_unit_test(test_wav_sink_delay),
 	    cmocka_unit_test(test_no_page_faults_while_djing),
 	};
 

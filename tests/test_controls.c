@@ -1,8 +1,10 @@
 /*
  * The DJ's fingers on the controls, heard at the outputs: touch points go
  * through the gesture tracker and the controls into the real engine,
- * rendered period by period as the audio thread would. Two 10.1-inch
- * 1280x800 screens, deck A on the left one.
+ * rendered period by period as the audio thread would (a press timed
+ * from its touch to its sound on the audio clock, and the deck drawn
+ * between reports). Two 10.1-inch 1280x800 screens, deck A on the left
+ * one.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -215,6 +217,83 @@ static void test_play_sounds_in_the_next_period(void **state)
 	/* and once more: pause */
 	tap(W_PLAY, 0, 0);
 	assert_false(deck(0)->playing);
+}
+
+/*
+ * A press carries its touch's time to the engine, which times it to the
+ * first sample it changes on the audio clock: the finger went down 2 ms
+ * before the period's wake-up, 512 frames were queued, so play is heard
+ * 2 ms + (512 + the limiter's look-ahead) / 48 kHz after the touch. Drags
+ * and lifts are not taps.
+ */
+static void test_press_timed_touch_to_sound(void **state)
+{
+	const struct widget *w = widget(W_PLAY, 0, 0);
+	const long long t = 9000000000LL;
+	struct touch_point p = {.display = w->display, .kind = TOUCH_DOWN, .x = cx(w), .y = cy(w)};
+	struct engine_state st;
+	double want;
+	int l = limiter_latency(&e.limiter);
+
+	(void)state;
+	p.t_ns = t - 2000000;
+	gesture_touch(&gt, &p, now_ms);
+	engine_clock(&e, t, 512);
+	engine_process(&e, out, PERIOD);
+	assert_int_equal(engine_state(&e, &st), 0);
+	want = 2.0 + 1000.0 * (512 + l) / RATE;
+	print_message("play pressed 2 ms before the wake-up, 512 frames queued: touch to sound "
+	              "%.3f ms (%.3f expected)\n",
+	              st.touch_ms[0], want);
+	assert_int_equal(st.touches, 1);
+	assert_true(fabs(st.touch_ms[0] - want) < 1e-3);
+	p.kind = TOUCH_UP;
+	gesture_touch(&gt, &p, now_ms);
+	drag(W_FADER, 0, 0, 40);
+	engine_clock(&e, t, 512);
+	engine_process(&e, out, PERIOD);
+	assert_int_equal(engine_state(&e, &st), 0);
+	assert_int_equal(st.touches, 1);
+}
+
+/*
+ * With the audio clock in the states, the controls draw the deck where
+ * the sound is at the frame's vblank, between the reports, and mark what
+ * shows it for redrawing; without a report since, it goes no further than
+ * the next report will be.
+ */
+static void test_deck_drawn_on_the_audio_clock(void **state)
+{
+	const long long t = 9000000000LL, period_ns = 1000000000LL * PERIOD / RATE;
+	struct engine_state st;
+	double before;
+	int k;
+
+	(void)state;
+	tap(W_PLAY, 0, 0);
+	/* 512 frames queued at each wake-up */
+	for (k = 0; k < 8; k++) {
+		engine_clock(&e, t + k * period_ns, 512);
+		engine_process(&e, out, PERIOD);
+		assert_int_equal(engine_state(&e, &st), 0);
+		controls_update(&ctl, &st);
+	}
+	memset(ctl.dirty, 0, sizeof ctl.dirty);
+	/* shown when the report's position is heard, less 2 ms */
+	before = st.deck[0].pos - 0.002 * RATE * st.deck[0].step;
+	controls_frame(&ctl, st.heard_ns - 2000000);
+	print_message("report at %.0f, heard at +%.2f ms; drawn 2 ms before that at %.1f (%.1f)\n",
+	              st.deck[0].pos, (st.heard_ns - t - 7 * period_ns) / 1e6, ctl.drawn[0],
+	              before);
+	assert_true(fabs(ctl.drawn[0] - before) < 2.0);
+	assert_true(ctl.dirty[layout_find(&lay, W_WAVEFORM, 0, 0)]);
+	assert_true(ctl.dirty[layout_find(&lay, W_OVERVIEW, 0, 0)]);
+	/* 1.5 ms later it has moved on 1.5 ms */
+	controls_frame(&ctl, st.heard_ns - 500000);
+	assert_true(fabs(ctl.drawn[0] - before - 0.0015 * RATE * st.deck[0].step) < 2.0);
+	/* a frame later, with no report since, no further than the next report will be */
+	controls_frame(&ctl, st.heard_ns - 2000000 + 1000000000LL / 60);
+	assert_true(fabs(ctl.drawn[0] - (st.deck[0].pos + PERIOD * st.deck[0].step)) < 2.0);
 }
 
 static void test_cue_held_previews(void **state)
@@ -448,6 +527,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_play_sounds_in_the_next_period, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_press_timed_touch_to_sound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deck_drawn_on_the_audio_clock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cue_held_previews, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hot_cue_set_jump_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_faders_and_crossfader_at_the_output, setup,

@@ -5,6 +5,7 @@
  * and six outputs), the crossfader's curves, EQ and filter through the
  * channel strip, the limiter holding every sample under the ceiling, the
  * meters, a deck command landing on its frame through the command ring,
+ * touch to sound measured on the audio clock to the first changed sample,
  * and two synced decks whose beats stay within 1 ms for five minutes.
  * Single-threaded (the audio thread's rules are test_audio's), so it also
  * runs under qemu-aarch64 with the NEON kernels.
@@ -510,6 +511,21 @@ static void test_headphone_blend(void **state)
 }
 
 /*
+ * Four outputs, period p: deck A on its test track (440 Hz on the master),
+ * quantise off, hot cue 1 set at 1.25 s, playing from 1.5 s: a jump to the
+ * cue changes the master on the very frame it lands on.
+ */
+static void hotcue_scene(int rate, int p)
+{
+	fresh(rate, 4, p, OUTPUTS_MASTER_CUE);
+	assert_int_equal(engine_test_tracks(&e, tracks, 440, 1000, -12), 0);
+	deck_cmd(0, DECK_QUANTISE, 0, 0);
+	deck_cmd(0, DECK_SEEK, 0, 1.25 * rate);
+	deck_cmd(0, DECK_HOTCUE_SET, 0, 0);
+	deck_cmd(0, DECK_SEEK, 0, 1.5 * rate + 0.3);
+}
+
+/*
  * A hot cue jump sent through the command ring for frame 77 of the next
  * period changes the master exactly there (plus the limiter's fixed
  * latency): the output is identical to a run without the jump up to that
@@ -525,12 +541,7 @@ static void test_command_lands_on_its_frame(void **state)
 	for (int run = 0; run < 2; run++) {
 		float *buf = run ? with : without;
 
-		fresh(rate, 4, p, OUTPUTS_MASTER_CUE);
-		assert_int_equal(engine_test_tracks(&e, tracks, 440, 1000, -12), 0);
-		deck_cmd(0, DECK_QUANTISE, 0, 0);
-		deck_cmd(0, DECK_SEEK, 0, 1.25 * rate);
-		deck_cmd(0, DECK_HOTCUE_SET, 0, 0);
-		deck_cmd(0, DECK_SEEK, 0, 1.5 * rate + 0.3);
+		hotcue_scene(rate, p);
 		render(buf, 20L * p, p);
 		if (run)
 			deck_cmd(0, DECK_HOTCUE_JUMP, 77, 0);
@@ -547,6 +558,118 @@ static void test_command_lands_on_its_frame(void **state)
 	/* the cue output (deck B) is untouched */
 	for (k = 0; k < 40 * p; k++)
 		assert_true(with[4 * k + 2] == without[4 * k + 2]);
+}
+
+/*
+ * Touch to sound, on a made-up audio clock: period k is said to start
+ * playing Q frames after T0 + k periods (the device's delay at each
+ * wake-up), and a hot cue jump at frame 77 of period 20 carries a touch
+ * 3 ms before that period's wake-up. The latency the engine logs is the
+ * time from the touch to the first output frame that actually changed
+ * (found by rendering without the jump too), on that clock. Each state
+ * says when its deck positions are heard; without a clock, nothing is
+ * measured and heard_ns is 0.
+ */
+static void test_touch_to_sound_on_the_audio_clock(void **state)
+{
+	const int rate = 48000, p = 256, q = 1024;
+	const long long t0 = 1000000000000LL, period_ns = 1000000000LL * p / rate;
+	static float with[4 * 256 * 40], without[4 * 256 * 40];
+	struct engine_state st;
+	long long touch = 0, heard_first;
+	int k, first = -1, l;
+
+	(void)state;
+	for (int run = 0; run < 2; run++) {
+		float *buf = run ? with : without;
+
+		hotcue_scene(rate, p);
+		for (k = 0; k < 40; k++) {
+			if (run && k == 20) {
+				struct engine_cmd c;
+
+				memset(&c, 0, sizeof c);
+				c.op = ENGINE_DECK;
+				c.d.op = DECK_HOTCUE_JUMP;
+				c.d.offset = 77;
+				touch = c.touch_ns = t0 + k * period_ns - 3000000;
+				send(&c);
+			}
+			engine_clock(&e, t0 + k * period_ns, q);
+			engine_process(&e, buf + 4 * k * p, p);
+			assert_int_equal(engine_state(&e, &st), 0);
+			l = limiter_latency(&e.limiter);
+			/* pos, the next frame to render: out after this period and the limiter */
+			assert_true(st.heard_ns ==
+			            t0 + k * period_ns + (long long)((q + p + l) * 1e9 / rate));
+		}
+	}
+	for (k = 0; k < 40 * p && first < 0; k++)
+		if (with[4 * k] != without[4 * k])
+			first = k;
+	assert_int_equal(st.touches, 1);
+	/* output frame `first` is in period first / p, which starts q frames after its wake-up */
+	heard_first = t0 + (first / p) * period_ns + (long long)((q + first % p) * 1e9 / rate);
+	print_message("touch 3 ms before the wake-up, %d frames queued, jump at frame 77: first "
+	              "changed sample at frame %d of the period, heard %.4f ms after the touch; "
+	              "the engine says %.4f ms\n",
+	              q, first - 20 * p, (heard_first - touch) / 1e6, st.touch_ms[0]);
+	assert_true(fabs(st.touch_ms[0] - (heard_first - touch) / 1e6) < 1e-3);
+	assert_true(st.touch_ms[0] > 3.0f + 1000.0f * q / rate);
+
+	/* no clock: nothing measured, no time on the state */
+	{
+		struct engine_cmd c;
+		float buf[4 * 256];
+
+		memset(&c, 0, sizeof c);
+		c.op = ENGINE_DECK;
+		c.d.op = DECK_PLAY_TOGGLE;
+		c.touch_ns = t0;
+		send(&c);
+		engine_process(&e, buf, p);
+		assert_int_equal(engine_state(&e, &st), 0);
+		assert_int_equal(st.touches, 1);
+		assert_true(st.heard_ns == 0);
+	}
+}
+
+/*
+ * More taps in one period than a state keeps: all counted, the newest
+ * ENGINE_TOUCH_LOG kept, each at its place; a long call rendered in
+ * pieces measures the commands in its first piece.
+ */
+static void test_touch_log_keeps_the_newest(void **state)
+{
+	static float buf[4 * 3000];
+	struct engine_state st;
+	const int n = ENGINE_TOUCH_LOG + 5;
+	int i;
+
+	(void)state;
+	fresh(48000, 4, 3000, OUTPUTS_MASTER_CUE);
+	for (i = 0; i < n; i++) {
+		struct engine_cmd c;
+
+		memset(&c, 0, sizeof c);
+		c.op = ENGINE_FADER;
+		c.v[0] = 1;
+		c.touch_ns = 5000000000LL - 1000000LL * i; /* tap i was i ms earlier */
+		send(&c);
+	}
+	engine_clock(&e, 5000000000LL, 0);
+	engine_process(&e, buf, 3000); /* three pieces of at most ENGINE_MAX_PERIOD */
+	assert_int_equal(engine_state(&e, &st), 0);
+	assert_int_equal(st.periods, 3);
+	assert_int_equal(st.touches, n);
+	for (i = n - ENGINE_TOUCH_LOG; i < n; i++) {
+		double want = i + 1000.0 * limiter_latency(&e.limiter) / 48000;
+
+		assert_true(fabs(st.touch_ms[i % ENGINE_TOUCH_LOG] - want) < 1e-3);
+	}
+	/* the state of the last piece: its pos is heard after all 3000 frames */
+	assert_true(st.heard_ns ==
+	            5000000000LL + (long long)((3000 + limiter_latency(&e.limiter)) * 1e9 / 48000));
 }
 
 /*
@@ -773,6 +896,8 @@ int main(void)
 	    cmocka_unit_test(test_headphone_blend),
 	    cmocka_unit_test(test_command_lands_on_its_frame),
 	    cmocka_unit_test(test_command_ring),
+	    cmocka_unit_test(test_touch_to_sound_on_the_audio_clock),
+	    cmocka_unit_test(test_touch_log_keeps_the_newest),
 	    cmocka_unit_test(test_sync_five_minutes),
 	};
 

@@ -1,7 +1,8 @@
 /*
  * test_touchdec: recorded evdev sequences (tests/data/evdev/, format in
  * its README.md) through the touch decoder; the UI must see exactly the
- * points each file says, frame by frame, and never a finger left down.
+ * points each file says, frame by frame, each with its frame's time (what
+ * touch to sound is measured from), and never a finger left down.
  *
  * Files with a SYN_DROPPED run twice: as the kernel hands it out (stale
  * events up to a SYN_REPORT, then the resync), and as hal/evdev.c feeds
@@ -219,6 +220,12 @@ static void record(void *ctx, const struct touch_point *p)
 	r->n++;
 }
 
+/* The kernel's time of frame n (1-based) as the runs stamp it: 8 ms apart. */
+static long long frame_ns(int n)
+{
+	return 1000000000LL + 8000000LL * n;
+}
+
 /* Feed s; libevdev_style drains after SYN_DROPPED the way hal/evdev.c does. */
 static void run(const struct seq *s, struct touchdec *d, struct recorder *r, int libevdev_style)
 {
@@ -227,11 +234,15 @@ static void run(const struct seq *s, struct touchdec *d, struct recorder *r, int
 	memset(r, 0, sizeof *r);
 	assert_int_equal(touchdec_init(d, &s->cfg), 0);
 	for (i = 0; i < s->nev; i++) {
-		const struct input_event *ev = &s->ev[i];
+		struct input_event e = s->ev[i];
+		const struct input_event *ev = &e;
 		int report = ev->type == EV_SYN && ev->code == SYN_REPORT;
 
 		if (report)
 			r->frame++;
+		/* every event of a frame carries its time, as the kernel's do */
+		e.input_event_sec = frame_ns(r->frame + !report) / 1000000000LL;
+		e.input_event_usec = frame_ns(r->frame + !report) % 1000000000LL / 1000;
 		if (skipping) {
 			skipping = !report;
 			continue;
@@ -261,7 +272,8 @@ static void check_points(const struct seq *s, const struct recorder *r, const ch
 			fail_msg("%s (%s): unexpected %s slot %d (%d, %d) in frame %d", s->file,
 			         how, kind_name(g->p.kind), g->p.slot, g->p.x, g->p.y, g->frame);
 		if (g->frame != w->frame || g->p.kind != w->p.kind || g->p.slot != w->p.slot ||
-		    g->p.x != w->p.x || g->p.y != w->p.y || g->p.display != w->p.display)
+		    g->p.x != w->p.x || g->p.y != w->p.y || g->p.display != w->p.display ||
+		    g->p.t_ns != frame_ns(g->frame))
 			fail_msg("%s (%s): line %d wants %s slot %d (%d, %d) display %d in frame "
 			         "%d; got %s slot %d (%d, %d) display %d in frame %d",
 			         s->file, how, w->line, kind_name(w->p.kind), w->p.slot, w->p.x,

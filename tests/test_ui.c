@@ -2,7 +2,8 @@
  * The DJ's screens as pixels: two 10.1-inch 1280x800 displays drawn from
  * a deck state the test sets, checked where a DJ would look (the play
  * button's colour, a hot cue pad, the title, the waveform around the
- * playhead, the meter, the error banner) and for what an idle or a
+ * playhead and moving with the position the playhead draws, the meter,
+ * the error banner) and for what an idle or a
  * playing screen costs (which widgets are redrawn). Both screens are
  * written to build/ui-display0.png and build/ui-display1.png to look at.
  */
@@ -228,6 +229,44 @@ static void test_waveform_around_the_playhead(void **state)
 	assert_int_equal(pixel(0, x0, w->r.y + 1), 0xffffff);
 }
 
+/*
+ * Between the engine's reports the deck is drawn where the playhead says
+ * (controls' drawn position), not at the report's: moved back 12 pixels'
+ * worth, the waveform and its beat grid both move 12 pixels right, the
+ * playhead stays in the middle.
+ */
+static void test_waveform_moves_with_the_drawn_position(void **state)
+{
+	static uint32_t before[W * H];
+	const struct widget *w = widget(W_WAVEFORM, 0, 0);
+	const double fpp = ctl.zoom[0] * RATE / w->r.w;
+	int x0 = w->r.x + w->r.w / 2, differ = 0, n = 0;
+
+	(void)state;
+	deck_at(0, 30.0 * RATE + 0.25 * fpp, 1);
+	st.deck[0].phase = 0.25 * fpp / (RATE / 2.0); /* a beat every half second */
+	controls_update(&ctl, &st);
+	ui_draw(&ui);
+	for (int y = 0; y < w->r.h; y++)
+		for (int x = 0; x < w->r.w; x++)
+			before[y * w->r.w + x] = pixel(0, w->r.x + x, w->r.y + y);
+	ctl.drawn[0] = st.deck[0].pos - 12 * fpp;
+	ctl.dirty[layout_find(&lay, W_WAVEFORM, 0, 0)] = 1;
+	ui_draw(&ui);
+	for (int y = 0; y < w->r.h; y++)
+		for (int x = 12; x < w->r.w; x++) {
+			if (abs(w->r.x + x - x0) <= 2 || abs(w->r.x + x - 12 - x0) <= 2)
+				continue; /* the playhead, in the middle of both */
+			n++;
+			differ += pixel(0, w->r.x + x, w->r.y + y) != before[y * w->r.w + x - 12];
+		}
+	print_message("drawn 12 px of track back: %d of %d pixels are not the old ones moved 12 px "
+	              "right\n",
+	              differ, n);
+	assert_true(differ < n / 500);
+	assert_int_equal(pixel(0, x0, w->r.y + 1), 0xffffff);
+}
+
 /* The analysis's summary, fed as a track decodes: drawn where it is, empty beyond. */
 static void test_waveform_from_the_analysis(void **state)
 {
@@ -339,6 +378,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hot_cue_pad_takes_its_colour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_title_is_drawn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_waveform_around_the_playhead, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_waveform_moves_with_the_drawn_position, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_waveform_from_the_analysis, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_playing_redraws_only_the_moving_parts, setup,
 	                                    teardown),

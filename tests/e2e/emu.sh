@@ -139,6 +139,11 @@ expect "$arch: status reports the xrun count" has '^audio xruns: [0-9]'
 expect "$arch: status reports both displays" has '^display 1: Virtual-2 1280x800'
 expect "$arch: status reports both touch devices" has '^touch devices: 2'
 expect "$arch: nothing allocated after init" has 'allocations: .*, 0 after init'
+# The two taps on deck A's play button, timed by the box from the touch's
+# kernel timestamp to their first sample at the interface.
+echo "    $arch emulator: $(printf '%s\n' "$status" | grep '^touch to sound:')"
+expect "$arch: status times both taps on play from touch to sound" \
+	has '^touch to sound: last [0-9.]* ms, median [0-9.]* ms, worst [0-9.]* ms over 2 taps$'
 
 # 5. The recording: master (tone A) left, cue (tone B) right. QEMU
 # writes the WAV as the guest plays; wait until it holds 3 s.

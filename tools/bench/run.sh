@@ -13,7 +13,8 @@
 #      search and scan (tools/bench/library.sh), track decoding against
 #      flac -d and mpg123 -w (tools/bench/decode.sh), power cuts during
 #      installs in the emulator (tools/bench/update.sh, POWER_CUTS=50), track
-#      analysis against aubio and bpm-tools (tools/bench/analysis.sh)
+#      analysis against aubio and bpm-tools (tools/bench/analysis.sh), touch
+#      to sound in the emulator (tools/bench/touch.sh, TOUCH_TAPS=20)
 #   4. a paced soak (tools/bench/soak.c): the engine in the box's audio
 #      thread, into the WAV sink at 64 frames in real time, one busy
 #      process per CPU competing; SOAK_SECONDS long (30 by default)
@@ -62,6 +63,7 @@ part library tools/bench/library.sh "$host"
 part decode tools/bench/decode.sh "$host" 7
 part analysis tools/bench/analysis.sh "$host" 200 60
 part update tools/bench/update.sh "$host" "${POWER_CUTS:-50}"
+part touch tools/bench/touch.sh "$host" "${TOUCH_TAPS:-20}"
 
 echo "bench: a ${soak_s} s soak in real time under load"
 # The Makefile's CFLAGS and LIBS for the host build; engine.sh made the
@@ -103,7 +105,7 @@ echo "| soak: worst period-processing time | $(get "$s" worst_us) us (${worst_pc
 echo "| soak: xruns (the sink's late buffers and the PCM's) | $(get "$s" xruns) | 0 |"
 echo "| soak: minor page faults in the audio thread while playing | $(get "$s" minor_faults) | 0 |"
 echo "| soak: time the hypervisor took the CPUs away (steal, all CPUs) | $(get "$s" steal_ms) ms | |"
-for name in resample gfx library decode analysis update; do
+for name in resample gfx library decode analysis update touch; do
 	if [ -s "$res/$name.txt" ]; then
 		echo
 		cat "$res/$name.txt"
