@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -82,6 +83,24 @@ static long now_ms(void)
  * keeps no time zone), the audio thread's load and xruns, the SoC's
  * temperature, the library, and the one error a DJ must see.
  */
+/*
+ * A passing message a DJ must see, in the status bar's banner for
+ * NOTICE_MS: a file that would not load, a stick pulled out.
+ */
+#define NOTICE_MS 8000
+static char notice[160];
+static long notice_until;
+
+__attribute__((format(printf, 1, 2))) static void notify(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(notice, sizeof notice, fmt, ap);
+	va_end(ap);
+	notice_until = now_ms() + NOTICE_MS;
+}
+
 static void read_status(struct app *a)
 {
 	struct ui_status *s = &status_bar;
@@ -104,6 +123,8 @@ static void read_status(struct app *a)
 				 "when it is back",
 				 a->board.audio.device);
 	}
+	if (!s->banner[0] && notice[0] && now_ms() < notice_until)
+		snprintf(s->banner, sizeof s->banner, "%s", notice);
 	if (!s->banner[0] && a->board_errs.count > 0)
 		snprintf(s->banner, sizeof s->banner, "Board profile: %d error%s, running on safe "
 			 "defaults: %.90s", a->board_errs.count, a->board_errs.count == 1 ? "" : "s",
@@ -302,9 +323,15 @@ static void on_load_timer(void *ctx, int fd, uint32_t events)
 	(void)events;
 	if (read(fd, &expirations, sizeof expirations) < 0)
 		return;
-	if (load_into >= 0 && load_step(&loader, LOAD_BUDGET_MS) != 1) {
-		load_into = -1;
-		load_arm(0);
+	if (load_into >= 0) {
+		int done = load_step(&loader, LOAD_BUDGET_MS);
+
+		if (done < 0)
+			notify("Deck %c: %.140s", 'A' + load_into, loader.msg);
+		if (done != 1) {
+			load_into = -1;
+			load_arm(0);
+		}
 	}
 }
 
@@ -716,6 +743,8 @@ static void load_tick(void)
 			load_arm(1);
 			show_track(deck, load_path, loader.msg);
 			screens_played(load_path);
+		} else {
+			notify("Deck %c cannot load it: %.130s", 'A' + deck, loader.msg);
 		}
 	}
 }
@@ -1487,6 +1516,17 @@ static void on_stick_gone(void *ctx, struct storage_dev *d)
 	d->source = -1;
 	log_info("library: usb %s pulled out: its %d track%s left the library", d->name, n,
 		 n == 1 ? "" : "s");
+	{
+		char decks[48] = "";
+		size_t len = strlen(d->mnt);
+
+		for (int i = 0; i < ENGINE_DECKS; i++)
+			if (!strncmp(deck_path[i], d->mnt, len) && deck_path[i][len] == '/')
+				snprintf(decks + strlen(decks), sizeof decks - strlen(decks), "%s%c",
+					 decks[0] ? " and " : "; deck ", 'A' + i);
+		notify("USB stick %s pulled out: its %d track%s left the library%s%s", d->name, n,
+		       n == 1 ? "" : "s", decks, decks[0] ? " play on from memory" : "");
+	}
 }
 
 static void library_line(struct ctl_reply *r, int i, uint32_t slot)
