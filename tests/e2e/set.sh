@@ -182,6 +182,7 @@ load() {
 		touch "key-$k"
 	done
 	sleep 1
+	shot "library-$d"
 	browsed
 	rows=$(printf '%s\n' "$browse" | grep -c '^row ')
 	expect "$arch: '$2' typed on the browser's keyboard leaves one row ($rows), '$3'" \
@@ -294,6 +295,7 @@ cp "$log" "$out/serial.log"
 if [ -n "$demo" ]; then
 	cp "$out/$(printf %02d "$step")-end-head0.png" "$out/head0.png"
 	cp "$out/$(printf %02d "$step")-end-head1.png" "$out/head1.png"
+	rm -f "$out"/head?.ppm
 	echo "set: screenshots of each step, the recording (mix.wav: master left, cue right)" \
 		"and the console are in $out"
 	exit 0
