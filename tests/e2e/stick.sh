@@ -229,15 +229,7 @@ case $0 in
 	E=build/emu/emuctl
 	log=$run/serial.log
 	mkdir -p "$out"
-	ok() { echo "ok - $*"; }
-	nok() { echo "not ok - $*"; }
-	expect() {
-		desc=$1
-		shift
-		if res=$("$@" 2>&1); then ok "$desc"; else nok "$desc"; fi
-		[ -n "$res" ] && printf '%s\n' "$res" | sed 's/^/    /'
-		return 0
-	}
+	. tests/e2e/lib.sh
 	set -- $(tools/emu/kernel.sh "$arch" "build/emu/kernel-$arch") || exit 1
 	tools/emu/initramfs.sh "$arch" "$2" "$bin" "boards/emu-$arch.board" "$run.cpio.gz" \
 		>"$run.initramfs.log" 2>&1 || { nok "$arch: build the initramfs"; exit 1; }
