@@ -34,7 +34,7 @@
 #include "../dsp/tempo.h"
 #include "../dsp/wavesum.h"
 
-#define ANALYSIS_VERSION 1
+#define ANALYSIS_VERSION 2 /* grows when the analysis changes: saved results are redone */
 #define ANALYZE_CHUNK 4096 /* frames between looks at the clock */
 
 /* What the analysis found: saved per track (plain data, no pointers). */

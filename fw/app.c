@@ -530,14 +530,16 @@ static void prep_cmd(int deck, enum deck_op op, int index, double a, double b)
 }
 
 /*
- * The analysis rec keeps, when it has all of it (grid, key, loudness) for
- * a track of this length (a file replaced under the same name differs).
+ * The analysis rec keeps, when it has all of it (grid, key, loudness), by
+ * this slipmat's analysis (an older one's is done again), for a track of
+ * this length (a file replaced under the same name differs).
  * Return: 1 and an filled, or 0.
  */
 static int stored_analysis(const struct store_record *rec, long frames, struct analysis *an)
 {
 	memset(an, 0, sizeof *an);
-	if (!rec->grid.valid || !rec->key[0] || rec->loudness == 0 || frames <= 0 ||
+	if (rec->analysis != ANALYSIS_VERSION || !rec->grid.valid || !rec->key[0] ||
+	    rec->loudness == 0 || frames <= 0 ||
 	    fabs(rec->duration - (double)frames / engine.rate) > 0.05 ||
 	    grid_set(&an->grid, rec->grid.bpm, rec->grid.first_beat * engine.rate,
 		     (int)rec->grid.beats_per_bar) != 0)
@@ -662,6 +664,7 @@ static void prep_found(int deck, const struct analysis *an)
 	snprintf(rec.key, sizeof rec.key, "%s", key_camelot(an->key));
 	rec.loudness = (float)an->lufs;
 	rec.duration = (double)an->frames / an->rate;
+	rec.analysis = ANALYSIS_VERSION;
 	err = save_record(src, &rec);
 	if (err)
 		log_error("deck %c: %s: analysis not saved on %s: %s", 'A' + deck, p->rel, src->name,

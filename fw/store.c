@@ -21,7 +21,7 @@ _Static_assert(STORE_HOTCUES == DECK_HOTCUES, "store and deck disagree on hot cu
 static const char magic[8] = { 'S', 'L', 'M', 'T', 'R', 'A', 'C', 'K' };
 #define HEADER 16 /* magic, version, payload length */
 
-static uint32_t crc32(const uint8_t *p, size_t n)
+uint32_t store_crc32(const uint8_t *p, size_t n)
 {
 	static uint32_t table[256];
 	static int ready;
@@ -165,6 +165,7 @@ int store_encode(const struct store_record *r, uint8_t *buf, size_t size)
 	put_f64(&c, r->duration);
 	put_u(&c, r->rating, 4);
 	put_u(&c, r->colour, 4);
+	put_u(&c, r->analysis, 4);
 	put_f32(&c, r->wave_rate);
 	put_u(&c, r->wave_len, 4);
 	put(&c, r->wave, r->wave_len);
@@ -173,7 +174,7 @@ int store_encode(const struct store_record *r, uint8_t *buf, size_t size)
 	size_t payload = c.pos - HEADER;
 	for (int i = 0; i < 4; i++)
 		buf[12 + i] = (uint8_t)(payload >> (8 * i));
-	crc = crc32(buf, c.pos);
+	crc = store_crc32(buf, c.pos);
 	put_u(&c, crc, 4);
 	return (int)c.pos;
 }
@@ -208,16 +209,16 @@ int store_decode(const uint8_t *buf, size_t len, struct store_record *r, char *w
 	c.pos = sizeof magic;
 	version = (uint32_t)get_u(&c, 4);
 	payload = (uint32_t)get_u(&c, 4);
-	if (version != STORE_VERSION)
-		return refuse(why, whylen, "version %u, this slipmat reads version %d", version,
-			      STORE_VERSION);
+	if (version < 1 || version > STORE_VERSION)
+		return refuse(why, whylen, "version %u, this slipmat reads versions 1 to %d",
+			      version, STORE_VERSION);
 	/* Compared without adding to payload, which could wrap. */
 	if (payload > len - HEADER - 4 || len - HEADER - 4 != payload)
 		return refuse(why, whylen, "%zu bytes where the header says %u + %d", len,
 			      payload, HEADER + 4);
 	crc = (uint32_t)buf[len - 4] | (uint32_t)buf[len - 3] << 8 |
 	      (uint32_t)buf[len - 2] << 16 | (uint32_t)buf[len - 1] << 24;
-	if (crc != crc32(buf, len - 4))
+	if (crc != store_crc32(buf, len - 4))
 		return refuse(why, whylen, "checksum mismatch (damaged)");
 	c.size = len - 4;
 	plen = (size_t)get_u(&c, 2);
@@ -247,6 +248,8 @@ int store_decode(const uint8_t *buf, size_t len, struct store_record *r, char *w
 	r->duration = get_f64(&c);
 	r->rating = (uint32_t)get_u(&c, 4);
 	r->colour = (uint32_t)get_u(&c, 4);
+	if (version >= 2)
+		r->analysis = (uint32_t)get_u(&c, 4);
 	r->wave_rate = get_f32(&c);
 	r->wave_len = (uint32_t)get_u(&c, 4);
 	if (c.bad)

@@ -14,7 +14,7 @@
  *
  * File layout, little-endian:
  *   "SLMTRACK"  8 bytes magic
- *   u32         version (1)
+ *   u32         version (2; version 1 is read too)
  *   u32         payload length
  *   payload     the fields below, in order
  *   u32         CRC-32 (IEEE) of everything before it
@@ -22,8 +22,9 @@
  *   u32 hot cue mask, 8 x f64 hot cues; u32 loop mask, 8 x (f64 in, f64
  *   out); grid: f64 bpm, f64 first beat, u32 beats per bar, u32 valid;
  *   f32 bpm; 8 bytes key; f32 loudness; f64 duration; u32 rating;
- *   u32 colour; f32 waveform points a second; u32 waveform length, its
- *   bytes.
+ *   u32 colour; u32 analysis version (from version 2 on; 0 when read
+ *   from version 1); f32 waveform points a second; u32 waveform length,
+ *   its bytes.
  *
  * Positions are in seconds of the track (not frames: the next box may
  * run at another rate). Nothing allocates; buffers are on the stack.
@@ -39,8 +40,8 @@
 #define STORE_HOTCUES 8 /* fw/deck.h's DECK_HOTCUES */
 #define STORE_LOOPS 8
 #define STORE_WAVE_MAX 8192
-#define STORE_VERSION 1
-/* The fixed fields take 302 bytes with the header and checksum. */
+#define STORE_VERSION 2
+/* The fixed fields take 306 bytes with the header and checksum. */
 #define STORE_FILE_MAX (512 + STORE_PATH_MAX + STORE_WAVE_MAX)
 #define STORE_WHY_MAX 160
 
@@ -68,6 +69,7 @@ struct store_record {
 	double duration;     /* seconds of the track when analysed */
 	uint32_t rating;     /* 0..5 stars */
 	uint32_t colour;     /* 0xRRGGBB a DJ tagged the track with; 0 = none */
+	uint32_t analysis;   /* ANALYSIS_VERSION of grid, bpm, key, loudness; 0 = unknown */
 	float wave_rate;     /* waveform summary points a second of track */
 	uint32_t wave_len;
 	uint8_t wave[STORE_WAVE_MAX]; /* the waveform summary, opaque here */
@@ -91,6 +93,9 @@ int store_decode(const uint8_t *buf, size_t len, struct store_record *r, char *w
 
 /* The file name of a track's record: 16 hex digits and ".trk". */
 void store_file_name(const char *path, char out[24]);
+
+/* The CRC-32 (IEEE) a record ends with, of n bytes at p. */
+uint32_t store_crc32(const uint8_t *p, size_t n);
 
 /*
  * Save r under root (the device must be writable). Return: 0, or -errno

@@ -72,6 +72,7 @@ static void make(struct store_record *r, const char *path, unsigned n)
 	r->duration = 180 + n;
 	r->rating = n % 6;
 	r->colour = (n * 2654435761u) & 0xffffff;
+	r->analysis = n % 5;
 	r->wave_rate = 150;
 	r->wave_len = STORE_WAVE_MAX - n % 100;
 	for (uint32_t i = 0; i < r->wave_len; i++)
@@ -161,11 +162,11 @@ static void test_damaged_and_foreign(void **state)
 	assert_string_equal(why, "not a slipmat track record (no SLMTRACK magic)");
 
 	/* A newer slipmat's record (its checksum right). */
-	buf[8] = 2;
+	buf[8] = STORE_VERSION + 1;
 	plant("a.wav", buf, (size_t)len);
 	assert_int_equal(store_load(root, "a.wav", &back, why, sizeof why), -EBADMSG);
-	assert_string_equal(why, "version 2, this slipmat reads version 1");
-	buf[8] = 1;
+	assert_string_equal(why, "version 3, this slipmat reads versions 1 to 2");
+	buf[8] = STORE_VERSION;
 
 	/* Another track's record under this track's name. */
 	plant("b.wav", buf, (size_t)len);
@@ -179,6 +180,45 @@ static void test_damaged_and_foreign(void **state)
 }
 
 /* A stick whose .slipmat is a link elsewhere: nothing is written through it. */
+/*
+ * A record an earlier slipmat wrote (version 1: no analysis version)
+ * still gives its cue points and hot cues, its analysis marked unknown.
+ */
+static void test_reads_version_1(void **state)
+{
+	static struct store_record r1, b1;
+	static uint8_t buf[STORE_FILE_MAX], old[STORE_FILE_MAX];
+	char why[STORE_WHY_MAX];
+	int len;
+	size_t at, n;
+	uint32_t crc;
+
+	(void)state;
+	make(&r1, "old.wav", 9);
+	r1.analysis = 2;
+	len = store_encode(&r1, buf, sizeof buf);
+	assert_true(len > 0);
+	/* version 1: the same without the analysis version after the colour */
+	at = (size_t)len - 4 - r1.wave_len - 4 - 4 - 4;
+	memcpy(old, buf, at);
+	memcpy(old + at, buf + at + 4, (size_t)len - at - 4);
+	n = (size_t)len - 4;
+	old[8] = 1;
+	for (int i = 0; i < 4; i++)
+		old[12 + i] = (uint8_t)((n - 16 - 4) >> (8 * i));
+	crc = store_crc32(old, n - 4);
+	for (int i = 0; i < 4; i++)
+		old[n - 4 + i] = (uint8_t)(crc >> (8 * i));
+	plant("old.wav", old, n);
+	assert_int_equal(store_load(root, "old.wav", &b1, why, sizeof why), 0);
+	assert_int_equal(b1.hotcues, r1.hotcues);
+	assert_true(b1.hotcue[3] == r1.hotcue[3] && b1.cue == r1.cue);
+	assert_string_equal(b1.key, r1.key);
+	assert_int_equal(b1.analysis, 0);
+	assert_int_equal(b1.wave_len, r1.wave_len);
+	assert_memory_equal(b1.wave, r1.wave, r1.wave_len);
+}
+
 static void test_no_writes_through_a_link(void **state)
 {
 	char p[700], target[300];
@@ -283,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_and_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_writes_through_a_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_version_1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_while_saving, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
