@@ -2,33 +2,41 @@
  * tempo: BPM, a constant-tempo beat grid and the first downbeat, from the
  * band energies wavesum_feed() gives per column.
  *
- * 1. Onset strength per column: each band's rise in log energy (half-wave
- *    rectified), weighted and summed: kicks show in the low band, snares
- *    in the mid, hats in the high. Level-independent (ratios, not
- *    amounts), so quiet intros and loud drops count alike.
- * 2. Tempo: the onset envelope, summed in fours (about 11 ms), keeps a
- *    running autocorrelation as it grows, so this costs nothing at the
- *    end. Each candidate beat period L scores A(L) + A(2L) / 2 (the beat
- *    and the half bar agree); candidates outside the board's DJ range
- *    (default 70-180 BPM) are weighed down smoothly rather than cut.
- *    Then the metrical level: among the pick and those of its relatives
- *    (x2, /2, x3/2, x2/3) that lie in the DJ range and have at least half
- *    its score, the beat is the one at which the mid and high bands
- *    (snares, claps) repeat every two beats but not every beat: the
- *    backbeat. Of two
- *    octave-related candidates with similar evidence (84 or 168, 67 or
- *    134) the one in the range wins.
- * 3. Grid: a comb over the full-resolution envelope finds the period
- *    (to 0.01 %) and phase with the most onset energy on the beats; then
- *    each beat's onset peak is located to a fraction of a column and a
+ * 1. While feeding: the grid's onset strength per column, each band's
+ *    rise in log energy (half-wave rectified), weighted and summed: kicks
+ *    show in the low band, snares in the mid and high, hats in the high.
+ *    Level-independent (ratios, not amounts), so quiet intros and loud
+ *    drops count alike. Summed in fours (about 11 ms) it feeds a running
+ *    autocorrelation, so the periods cost nothing at the end; the band
+ *    energies are kept at that rate too.
+ * 2. Candidates: the autocorrelation's strongest peaks between
+ *    TEMPO_SEARCH_MIN and TEMPO_SEARCH_MAX and their relatives (x2, /2,
+ *    x3/2, x2/3, x4/3, x3/4, x3, /3): the metrical levels the beat may be.
+ * 3. Each candidate is refined over the whole track (the best phase of
+ *    every few beats, unwrapped into one line: a comb over a long track
+ *    has a peak too narrow to search for) and described by the drums:
+ *    each band's rise in amplitude (loud hits count, soft ones little),
+ *    folded onto the candidate's four-beat bar and between its beats. Of
+ *    its two phases (a comb cannot tell a beat from its off-beat) the one
+ *    with more onsets on its beats, or with the backbeat, is kept. The
+ *    beat is then the candidate whose beats carry the most onsets,
+ *    steadily, with the snare's backbeat (high band on two and four, kick
+ *    on one and three), whose quarter, third and half beats are quieter
+ *    than its beats (else the beat is faster), whose beats are alike in
+ *    pairs (else every other one is an off-beat and the beat is slower)
+ *    and whose bar has a downbeat. The board's DJ range (min_bpm..max_bpm,
+ *    70-180 by default) is a preference weighed with the rest, not a cut:
+ *    drums that say 190 or 62 read 190 or 62.
+ * 4. Grid: each beat's onset peak located to a fraction of a column and a
  *    weighted least-squares line through the peaks (outliers dropped)
  *    gives the tempo and the beat phase to well under a millisecond.
- * 4. First downbeat: the first beat from which the beats carry onsets
- *    steadily (three of the next four above a share of the typical
- *    beat's onset): silence and beatless intros are skipped, and drums
- *    that enter on the one give the downbeat.
- * 5. Confidence 0..1: how much of the comb's energy sits on the beats
- *    against between them, times the share of beats that fit the line.
+ * 5. First downbeat: the first beat from which the beats carry onsets
+ *    steadily (three of the next four above a share of the typical beat's
+ *    onset), moved on to the bar's one: the beat of the four where the
+ *    harmony changes most, when that is clear.
+ * 6. Confidence 0..1: how steady the beat is (the share of beats on the
+ *    line, the share of the track in phase with it), times how clearly
+ *    its level beat every other candidate (a tie halves it).
  *
  * Memory is the caller's (the arena): tempo_bytes() says how much a track
  * of max_frames needs. Feeding runs in the loop's slices; tempo_finish()
@@ -40,8 +48,8 @@
 #include <stddef.h>
 
 #define TEMPO_DECIM 4          /* envelope columns summed for the autocorrelation */
-#define TEMPO_SEARCH_MIN 50.0  /* BPM: the slowest candidate */
-#define TEMPO_SEARCH_MAX 220.0 /* the fastest */
+#define TEMPO_SEARCH_MIN 40.0  /* BPM: the slowest candidate */
+#define TEMPO_SEARCH_MAX 250.0 /* the fastest */
 
 struct tempo_result {
 	double bpm;
@@ -53,21 +61,20 @@ struct tempo_result {
 struct tempo {
 	int rate, hop;
 	double env_rate;    /* columns per second */
-	float *env;         /* onset strength per column */
+	float *env;         /* the grid's onset strength per column */
 	long cap, n;
 	float prev[3];      /* last column's log energies */
 	int primed;
-	float *denv;        /* env summed in TEMPO_DECIM */
-	long dcap, dn;
+	long dcap, dn;      /* decimated columns (TEMPO_DECIM each) */
 	float dacc;
 	int dfill;
-	double *acf;        /* running autocorrelation of denv, lags 0..lag_max */
+	float *ring;        /* the last lag_max + 1 decimated onsets */
+	double *acf;        /* running autocorrelation of them, lags 0..lag_max */
 	int lag_max;
 	double dsum;
-	float prevm, macc;  /* the mid and high bands together (snares) */
-	float *menv;
-	double *macf, msum;
-	float *scratch;     /* the smoothed envelope, at finish */
+	float *band[3];     /* band energies per decimated column */
+	float eacc[3];
+	float *work;        /* at finish: the structure envelopes */
 };
 
 /* Return: bytes of arena memory for a track of max_frames at rate, columns of hop. */
@@ -80,7 +87,8 @@ void tempo_init(struct tempo *t, int rate, int hop, void *mem, long max_frames);
 void tempo_feed(struct tempo *t, const float (*bands)[4], int n);
 
 /*
- * Estimate from what was fed, preferring min_bpm..max_bpm.
+ * Estimate from what was fed, preferring min_bpm..max_bpm. May be called
+ * again after more feeding.
  * Return: 0, or -ENODATA when there is no steady beat (r->bpm 0).
  */
 int tempo_finish(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r);
