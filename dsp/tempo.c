@@ -25,7 +25,7 @@ static const float band_weight[3] = {1.0f, 0.8f, 0.6f};
 #define SEG_BEATS 8
 #define SEG_MAX 512
 /* Autocorrelation peaks whose relatives become candidates; candidates at most (one spare). */
-#define FAMILIES 3
+#define FAMILIES TEMPO_FAMILIES
 #define MAX_CANDS (FAMILIES * 9 + 1)
 /*
  * Weights of level_score(), tuned on the generated set (tools/gen, tracks
@@ -56,6 +56,17 @@ static const float band_weight[3] = {1.0f, 0.8f, 0.6f};
 #define BAND_FLOOR 0.25
 
 /* The longest lag of the autocorrelation: the slowest candidate's beat, decimated columns. */
+/* What a candidate beat period looks like in the drums. */
+struct cand {
+	double lag;        /* rough period, decimated columns */
+	double a, p;       /* refined: first beat and period, decimated columns */
+	double coh;        /* share of the segments on the line */
+	double beat[3][4]; /* each band's onset on the bar's four beats */
+	double sub[3][5];  /* and between beats, at sub_at[] */
+	double sal;        /* all bands on the beats */
+	double value;      /* level_score() */
+};
+
 static int lag_max_for(double env_rate)
 {
 	return (int)ceil(env_rate / TEMPO_DECIM * 60 / TEMPO_SEARCH_MIN) + 3;
@@ -72,8 +83,8 @@ size_t tempo_bytes(long max_frames, int rate, int hop)
 	long cap = max_frames / hop + 2, dcap = cap / TEMPO_DECIM + 1;
 	int lags = lag_max_for(env_rate_for(rate, hop));
 
-	/* acf; ring; env; three bands; at finish, three onsets and their sum */
-	return sizeof(double) * (size_t)(lags + 1) +
+	/* candidates; acf; ring; env; three bands; at finish, three onsets and their sum */
+	return sizeof(struct cand) * MAX_CANDS + sizeof(double) * (size_t)(lags + 1) +
 	       sizeof(float) * (size_t)(lags + 1 + cap + 7 * dcap);
 }
 
@@ -87,7 +98,8 @@ void tempo_init(struct tempo *t, int rate, int hop, void *mem, long max_frames)
 	t->env_rate = env_rate_for(rate, hop);
 	t->cap = max_frames / hop + 2;
 	t->lag_max = lag_max_for(t->env_rate);
-	t->acf = mem;
+	t->cands = mem;
+	t->acf = (double *)((struct cand *)t->cands + MAX_CANDS);
 	memset(t->acf, 0, sizeof(double) * (size_t)(t->lag_max + 1));
 	t->ring = (float *)(t->acf + t->lag_max + 1);
 	t->env = t->ring + t->lag_max + 1;
@@ -121,6 +133,8 @@ static void push_decimated(struct tempo *t, float v)
 void tempo_feed(struct tempo *t, const float (*bands)[4], int n)
 {
 	int i, b;
+
+	t->fin.stage = TEMPO_FIN_START;
 
 	for (i = 0; i < n; i++) {
 		float o = 0, l[3], e;
@@ -362,17 +376,6 @@ static double refine(const float *x, long n, double p, double *a_out, double *p_
 	*p_out = b;
 	return tot > 0 ? on / tot : 0;
 }
-
-/* What a candidate beat period looks like in the drums. */
-struct cand {
-	double lag;        /* rough period, decimated columns */
-	double a, p;       /* refined: first beat and period, decimated columns */
-	double coh;        /* share of the segments on the line */
-	double beat[3][4]; /* each band's onset on the bar's four beats */
-	double sub[3][5];  /* and between beats, at sub_at[] */
-	double sal;        /* all bands on the beats */
-	double value;      /* level_score() */
-};
 
 static const double sub_at[5] = {0.25, 1.0 / 3, 0.5, 2.0 / 3, 0.75};
 /* Swing delays the off-beats: how much later each position may fall, in beats. */
@@ -662,69 +665,87 @@ static int bar_phase(const struct tempo *t, const struct cand *c, const struct l
 	return (int)(((i0 + at) % 4 + 4) % 4);
 }
 
-int tempo_finish(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r)
+/* 1. The autocorrelation's families and the structure envelopes. */
+static int finish_start(struct tempo *t, double min_bpm, double max_bpm)
 {
-	/* the relatives of an autocorrelation peak that may be the beat */
-	static const double rel[9] = {1, 0.5, 2, 2.0 / 3, 1.5, 0.75, 4.0 / 3, 1.0 / 3, 3};
-	double dr = t->env_rate / TEMPO_DECIM, peaks[FAMILIES], runner = -1e9, mean_peak;
-	struct cand cands[MAX_CANDS], *win = NULL;
-	double ph[2];
-	const float *e = t->env;
-	float *on[3], *sum;
-	long n = t->n, first, beats;
-	int np, f, k, nc = 0, bar;
-	struct line ln;
+	struct tempo_fin *fs = &t->fin;
 
-	memset(r, 0, sizeof *r);
-	if (t->dn < (long)(8 * dr) || n < 3)
+	if (t->dn < (long)(8 * t->env_rate / TEMPO_DECIM) || t->n < 3)
 		return -ENODATA;
 	if (!(min_bpm > 0) || max_bpm < min_bpm) {
 		min_bpm = 70;
 		max_bpm = 180;
 	}
-	np = acf_peaks(t, min_bpm, max_bpm, peaks);
-	if (!np)
+	fs->lo = min_bpm;
+	fs->hi = max_bpm;
+	fs->np = acf_peaks(t, min_bpm, max_bpm, fs->peaks);
+	if (!fs->np)
 		return -ENODATA;
+	structure(t, fs->on, &fs->sum);
+	fs->f = fs->nc = 0;
+	return 1;
+}
 
-	/* 3. every candidate refined, folded and weighed */
-	structure(t, on, &sum);
-	for (f = 0; f < np; f++)
-		for (k = 0; k < 9 && nc + 2 <= MAX_CANDS; k++) {
-			double lag = peaks[f] * rel[k], bpm = 60 * dr / lag;
-			struct cand *c = &cands[nc];
-			int dup = 0, j;
+/* 3. One family's candidates (its peak's relatives) refined, folded and weighed. */
+static void finish_family(struct tempo *t)
+{
+	/* the relatives of an autocorrelation peak that may be the beat */
+	static const double rel[9] = {1, 0.5, 2, 2.0 / 3, 1.5, 0.75, 4.0 / 3, 1.0 / 3, 3};
+	struct tempo_fin *fs = &t->fin;
+	struct cand *cands = t->cands;
+	double dr = t->env_rate / TEMPO_DECIM, ph[2];
+	int k, nc = fs->nc;
 
-			if (bpm < TEMPO_SEARCH_MIN || bpm > TEMPO_SEARCH_MAX)
-				continue;
-			for (j = 0; j < nc; j++)
-				dup |= fabs(cands[j].lag / lag - 1) < 0.02;
-			if (dup)
-				continue;
-			memset(c, 0, sizeof *c);
-			c->lag = lag;
-			/* on the half beats' grid: a comb takes a beat for its off-beat */
-			c->coh = refine(sum, t->dn, lag / 2, &c->a, &c->p);
-			if (c->coh <= 0)
-				continue;
-			c->p *= 2;
-			features(c, on, t->dn);
-			c->value = level_score(c, dr, min_bpm, max_bpm, &ph[0]);
-			/* the off-beat phase: kept if its beats carry more, or the backbeat */
-			cands[nc + 1] = *c;
-			cands[nc + 1].a += c->p / 2;
-			features(&cands[nc + 1], on, t->dn);
-			cands[nc + 1].value =
-			    level_score(&cands[nc + 1], dr, min_bpm, max_bpm, &ph[1]);
-			if (ph[1] > ph[0])
-				*c = cands[nc + 1];
-			nc++;
-		}
-	for (k = 0; k < nc; k++)
+	for (k = 0; k < 9 && nc + 2 <= MAX_CANDS; k++) {
+		double lag = fs->peaks[fs->f] * rel[k], bpm = 60 * dr / lag;
+		struct cand *c = &cands[nc];
+		int dup = 0, j;
+
+		if (bpm < TEMPO_SEARCH_MIN || bpm > TEMPO_SEARCH_MAX)
+			continue;
+		for (j = 0; j < nc; j++)
+			dup |= fabs(cands[j].lag / lag - 1) < 0.02;
+		if (dup)
+			continue;
+		memset(c, 0, sizeof *c);
+		c->lag = lag;
+		/* on the half beats' grid: a comb takes a beat for its off-beat */
+		c->coh = refine(fs->sum, t->dn, lag / 2, &c->a, &c->p);
+		if (c->coh <= 0)
+			continue;
+		c->p *= 2;
+		features(c, fs->on, t->dn);
+		c->value = level_score(c, dr, fs->lo, fs->hi, &ph[0]);
+		/* the off-beat phase: kept if its beats carry more, or the backbeat */
+		cands[nc + 1] = *c;
+		cands[nc + 1].a += c->p / 2;
+		features(&cands[nc + 1], fs->on, t->dn);
+		cands[nc + 1].value = level_score(&cands[nc + 1], dr, fs->lo, fs->hi, &ph[1]);
+		if (ph[1] > ph[0])
+			*c = cands[nc + 1];
+		nc++;
+	}
+	fs->nc = nc;
+	fs->f++;
+}
+
+/* 4-6. The winner's grid, the first downbeat, the confidence. */
+static int finish_grid(struct tempo *t, struct tempo_result *r)
+{
+	const struct tempo_fin *fs = &t->fin;
+	const struct cand *cands = t->cands, *win = NULL;
+	double runner = -1e9, mean_peak;
+	const float *e = t->env;
+	long n = t->n, first, beats;
+	int k, bar;
+	struct line ln;
+
+	for (k = 0; k < fs->nc; k++)
 		if (!win || cands[k].value > win->value)
 			win = &cands[k];
 	if (!win || win->value <= -1e9)
 		return -ENODATA;
-	for (k = 0; k < nc; k++)
+	for (k = 0; k < fs->nc; k++)
 		if (fabs(cands[k].p / win->p - 1) > 0.02 && cands[k].value > runner)
 			runner = cands[k].value;
 
@@ -751,4 +772,36 @@ int tempo_finish(struct tempo *t, double min_bpm, double max_bpm, struct tempo_r
 	r->confidence = beats > 0 ? fmin(1, (double)ln.used / beats) * win->coh : 0;
 	r->confidence *= 1 - 0.5 * exp(-(win->value - runner) / CLEAR_MARGIN);
 	return 0;
+}
+
+int tempo_finish_step(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r)
+{
+	struct tempo_fin *fs = &t->fin;
+	int err;
+
+	memset(r, 0, sizeof *r);
+	switch (fs->stage) {
+	case TEMPO_FIN_START:
+		err = finish_start(t, min_bpm, max_bpm);
+		fs->stage = err == 1 ? TEMPO_FIN_FAMILIES : TEMPO_FIN_START;
+		return err;
+	case TEMPO_FIN_FAMILIES:
+		finish_family(t);
+		if (fs->f >= fs->np)
+			fs->stage = TEMPO_FIN_GRID;
+		return 1;
+	default:
+		fs->stage = TEMPO_FIN_START; /* a next call starts over */
+		return finish_grid(t, r);
+	}
+}
+
+int tempo_finish(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r)
+{
+	int err;
+
+	t->fin.stage = TEMPO_FIN_START;
+	while ((err = tempo_finish_step(t, min_bpm, max_bpm, r)) == 1)
+		;
+	return err;
 }

@@ -40,7 +40,8 @@
  *
  * Memory is the caller's (the arena): tempo_bytes() says how much a track
  * of max_frames needs. Feeding runs in the loop's slices; tempo_finish()
- * is a few milliseconds for a long track.
+ * is a few milliseconds for a long track, tempo_finish_step() the same in
+ * a few steps.
  */
 #ifndef SLIPMAT_TEMPO_H
 #define SLIPMAT_TEMPO_H
@@ -56,6 +57,18 @@ struct tempo_result {
 	double first_beat; /* frame of the first downbeat */
 	double confidence; /* 0..1 */
 	int beats;         /* beats that carried an onset and fit the grid */
+};
+
+/* tempo_finish_step()'s place between steps. */
+enum tempo_fin_stage { TEMPO_FIN_START, TEMPO_FIN_FAMILIES, TEMPO_FIN_GRID };
+#define TEMPO_FAMILIES 3 /* autocorrelation peaks whose relatives are weighed */
+
+struct tempo_fin {
+	enum tempo_fin_stage stage;
+	int np, f, nc; /* families found, the next to weigh, candidates so far */
+	double peaks[TEMPO_FAMILIES];
+	double lo, hi; /* the DJ range asked for */
+	float *on[3], *sum;
 };
 
 struct tempo {
@@ -75,6 +88,8 @@ struct tempo {
 	float *band[3];     /* band energies per decimated column */
 	float eacc[3];
 	float *work;        /* at finish: the structure envelopes */
+	void *cands;        /* at finish: the candidate beats */
+	struct tempo_fin fin;
 };
 
 /* Return: bytes of arena memory for a track of max_frames at rate, columns of hop. */
@@ -92,5 +107,14 @@ void tempo_feed(struct tempo *t, const float (*bands)[4], int n);
  * Return: 0, or -ENODATA when there is no steady beat (r->bpm 0).
  */
 int tempo_finish(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r);
+
+/*
+ * The same in steps, for the event loop's slices: the families and the
+ * structure envelopes, then each family's candidates, then the grid
+ * (about a third of tempo_finish() each for a long track).
+ * Return: 1 while there are steps to go (r not set yet), then 0 with r,
+ * or -ENODATA; the call after that starts over. Feeding more starts over.
+ */
+int tempo_finish_step(struct tempo *t, double min_bpm, double max_bpm, struct tempo_result *r);
 
 #endif

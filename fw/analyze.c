@@ -99,12 +99,16 @@ static void finish_step(struct analyze *a)
 	struct tempo_result tr;
 
 	switch (a->state) {
-	case ANALYZE_TEMPO:
-		if (tempo_finish(&a->tempo, a->min_bpm, a->max_bpm, &tr) == 0 &&
-		    grid_set(&r->grid, tr.bpm, tr.first_beat, 4) == 0)
+	case ANALYZE_TEMPO: {
+		int err = tempo_finish_step(&a->tempo, a->min_bpm, a->max_bpm, &tr);
+
+		if (err == 1)
+			break; /* its next step in the next slice */
+		if (err == 0 && grid_set(&r->grid, tr.bpm, tr.first_beat, 4) == 0)
 			r->bpm_confidence = tr.confidence;
 		a->state = ANALYZE_KEY;
 		break;
+	}
 	case ANALYZE_KEY:
 		r->key = key_estimate(&a->key, &r->key_confidence);
 		a->state = ANALYZE_LOUDNESS;
