@@ -476,6 +476,101 @@ static void killed_mid_install(void **state)
 	       outcomes[UPDATE_TRIAL], outcomes[UPDATE_CURRENT]);
 }
 
+/*
+ * The same checks and install a slice at a time, as the box runs them
+ * from a stick: each step reads one chunk when its budget is spent at
+ * once, the progress only grows, the cheap checks (version) refuse
+ * before anything is read, a bad hash only at the end of the pass, and
+ * nothing appears in the boot directory until the last step renames.
+ */
+static void sliced_job(void **state)
+{
+	static uint8_t a[1 << 20], b[1 << 20];
+	struct update_job j;
+	struct update_offer o;
+	char p[256], cur[256], trial[256], tmp[256];
+	size_t n;
+	long len;
+	int steps = 0, last = -1, r;
+	(void)state;
+	path_in(cur, sizeof cur, boot, "current");
+	path_in(trial, sizeof trial, boot, "trial");
+	path_in(tmp, sizeof tmp, boot, "trial.tmp");
+	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	path_in(p, sizeof p, dir, "slipmat-0.3.0.release");
+	n = make_release(a, &(struct release){.version = "0.3.0", .size = 700000, .fill = 5});
+	write_file(p, a, n);
+
+	/* A check: one chunk a step, the progress growing to the end. */
+	assert_int_equal(update_job_start(&u, &j, p, 0), 0);
+	assert_string_equal(j.offer.summary, "slipmat 0.3.0 for " UPDATE_ARCH "/" UPDATE_BOARD_FAMILY
+	                                     " (installed: 0.1.0)");
+	while ((r = update_job_step(&u, &j, 1)) > 0) {
+		assert_true(update_job_percent(&j) >= last);
+		last = update_job_percent(&j);
+		steps++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(steps, (int)((700000 + UPDATE_JOB_CHUNK - 1) / UPDATE_JOB_CHUNK));
+	assert_int_equal(j.phase, UPDATE_JOB_IDLE);
+
+	/* An install: the release read once, the copy once; nothing shows before the end. */
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	assert_int_equal(update_install(&u, p, &o), -EBUSY); /* one install at a time */
+	assert_non_null(strstr(u.error, "another release is being installed"));
+	steps = 0;
+	last = -1;
+	while ((r = update_job_step(&u, &j, 1)) > 0) {
+		assert_true(update_job_percent(&j) >= last && update_job_percent(&j) <= 100);
+		last = update_job_percent(&j);
+		assert_int_equal(access(trial, F_OK), -1);
+		steps++;
+	}
+	assert_int_equal(r, 0);
+	assert_true(steps >= 2 * (int)(700000 / UPDATE_JOB_CHUNK));
+	assert_true(last > 90);
+	assert_int_equal(access(tmp, F_OK), -1);
+	len = read_file(trial, b, sizeof b);
+	assert_int_equal(len, (long)n);
+	assert_memory_equal(a, b, n);
+
+	/* Cancelled half way: no trial.tmp, the trial before it untouched. */
+	path_in(p, sizeof p, dir, "slipmat-0.4.0.release");
+	put_release(p, &(struct release){.version = "0.4.0", .size = 700000, .fill = 6});
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(update_job_step(&u, &j, 1), 1);
+	assert_int_equal(access(tmp, F_OK), 0);
+	update_job_cancel(&u, &j);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(read_file(trial, b, sizeof b), (long)n);
+	assert_memory_equal(a, b, n);
+	assert_int_equal(update_install(&u, p, &o), 0); /* and the next install may run */
+
+	/* Older: refused at the start, before the binary is read. */
+	path_in(p, sizeof p, dir, "slipmat-0.0.9.release");
+	put_release(p, &(struct release){.version = "0.0.9"});
+	assert_int_equal(update_job_start(&u, &j, p, 0), -EPERM);
+	assert_non_null(strstr(u.error, "slipmat-0.0.9.release: version 0.0.9 is not newer than the "
+	                                "installed 0.1.0"));
+	/* Altered (newer, signed trailer intact): refused once the copy is hashed. */
+	path_in(p, sizeof p, dir, "slipmat-0.5.0.release");
+	n = make_release(a, &(struct release){.version = "0.5.0", .size = 300000, .fill = 7});
+	a[123456] ^= 1;
+	write_file(p, a, n);
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	steps = 0;
+	while ((r = update_job_step(&u, &j, 1)) > 0)
+		steps++;
+	assert_int_equal(r, -EBADMSG);
+	assert_true(steps >= 4);
+	assert_non_null(strstr(u.error, "contents do not match the signed hash"));
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(update_trial_tries(&u), 0);
+	assert_int_equal(update_choose(&u, UPDATE_TRIAL, trial, sizeof trial), UPDATE_TRIAL);
+	assert_int_equal(u.chosen.minor, 4); /* the 0.4.0 installed above, not the altered one */
+}
+
 int main(void)
 {
 	uint8_t seed[ED25519_SEED];
@@ -492,6 +587,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(trial_good_keeps_previous, setup, teardown),
 	    cmocka_unit_test_setup_teardown(damaged_boot_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(killed_mid_install, setup, teardown),
+	    cmocka_unit_test_setup_teardown(sliced_job, setup, teardown),
 	};
 
 	if (ed25519_init() < 0)
