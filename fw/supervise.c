@@ -385,6 +385,17 @@ int supervise_player_restart(void)
 	return player.restart;
 }
 
+struct updater *supervise_player_updater(void)
+{
+	return &player.u;
+}
+
+void supervise_player_installed(const struct update_offer *done)
+{
+	log_info("update: %s installed; restarting into it on trial", done->summary);
+	player.restart = 1;
+}
+
 const char *supervise_player_resume(void)
 {
 	const char *s = getenv("SLIPMAT_RESUME");
@@ -424,7 +435,7 @@ int supervise_player_command(const char *args, struct ctl_reply *r)
 			return -1;
 		}
 		ctl_printf(r, "installed %s; restarting into it on trial\n", done.summary);
-		player.restart = 1;
+		supervise_player_installed(&done);
 		return 0;
 	}
 	player.have_offer = 0;

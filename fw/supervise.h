@@ -113,6 +113,16 @@ int supervise_player_command(const char *args, struct ctl_reply *r);
  * UPDATE_EXIT_RESTART (after the answer went out). */
 int supervise_player_restart(void);
 
+/* The player's updater (the partition PID 1 named), for releases found on sticks (fw/offer.h). */
+struct updater *supervise_player_updater(void);
+
+/*
+ * done was installed as trial (`update confirm`, or Install on the
+ * screen): the player is to exit with UPDATE_EXIT_RESTART, and PID 1
+ * runs the trial.
+ */
+void supervise_player_installed(const struct update_offer *done);
+
 /* The decks' state PID 1 handed over after a crash, or NULL. */
 const char *supervise_player_resume(void);
 
