@@ -189,7 +189,9 @@ static void on_line(struct supervise *s, char *line)
 				          s->u->error);
 		}
 		s->quick_deaths = 0;
-	} else if (!strncmp(line, "state ", 6)) {
+	} else if (!strncmp(line, "state ", 6) && line[6]) {
+		/* A player reports no decks before its engine runs: the ones it was
+		 * handed stay what the next one resumes from. */
 		snprintf(s->resume, sizeof s->resume, "%s", line + 6);
 	}
 }

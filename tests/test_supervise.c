@@ -54,6 +54,12 @@ static int fake_player(void)
 	fprintf(f, "%s %ld %s\n", slot, now_ms(), resume ? resume : "-");
 	fclose(f);
 	signal(SIGSEGV, SIG_DFL); /* die as a crash does, past a sanitizer's handler */
+	if (!strcmp(mode, "crash-early") && resume) {
+		/* Dies before its engine ran: its one report has no decks yet. */
+		say(fd, "state \n");
+		usleep(100000);
+		raise(SIGSEGV);
+	}
 	if (!strcmp(mode, "crash-then-shown") && resume) {
 		/* Back: its frames are up after 300 ms, then it lives on a while. */
 		usleep(300000);
@@ -61,7 +67,9 @@ static int fake_player(void)
 		usleep(500000);
 		return 0;
 	}
-	if ((!strcmp(mode, "crash-once") || !strcmp(mode, "crash-then-shown")) && !resume) {
+	if ((!strcmp(mode, "crash-once") || !strcmp(mode, "crash-then-shown") ||
+	     !strcmp(mode, "crash-early")) &&
+	    !resume) {
 		/* Report a state, then die as a crash would. */
 		say(fd, "state A 48000 1 2.000 8;B 96000 0 0.000 16;\n");
 		usleep(100000);
@@ -288,6 +296,19 @@ static void silent_player_is_restarted(void **state)
 	assert_true(st[1].ms - st[0].ms < 800 + 2000);
 }
 
+/* A player that dies before it reported its decks: the next one resumes what it was handed. */
+static void early_crash_keeps_the_decks(void **state)
+{
+	struct start st[4];
+	(void)state;
+	setenv("FAKE_MODE", "crash-early", 1);
+	s.max_starts = 3;
+	assert_int_equal(supervise_run(&s), 0);
+	assert_int_equal(starts(st, 4), 3);
+	assert_string_equal(st[1].resume, "A 48000 1 2.000 8;B 96000 0 0.000 16;");
+	assert_string_equal(st[2].resume, "A 48000 1 2.000 8;B 96000 0 0.000 16;");
+}
+
 /*
  * A crash: PID 1's splash is up before the next player starts (not at the
  * first start), says why, and goes when the new player says "shown",
@@ -380,6 +401,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(hanging_trial_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(good_trial_becomes_current, setup, teardown),
 	    cmocka_unit_test_setup_teardown(silent_player_is_restarted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(early_crash_keeps_the_decks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(splash_between_players, setup, teardown),
 	    cmocka_unit_test_setup_teardown(splash_says_why, setup, teardown),
 	    cmocka_unit_test_setup_teardown(stuck_splash_helper, setup, teardown),
