@@ -41,7 +41,8 @@ void offer_stick(struct offer *o, const char *mnt, const char *name)
 	ssize_t len;
 
 	if (fd < 0) {
-		log_warn("update: %s: cannot look for releases in %s: %s", name, mnt, strerror(errno));
+		log_warn("update: %s: cannot look for releases in %s: %s", name, mnt,
+		         strerror(errno));
 		return;
 	}
 	while (seen < OFFER_MAX_ENTRIES && (len = getdents64(fd, buf, sizeof buf)) > 0) {
@@ -50,10 +51,12 @@ void offer_stick(struct offer *o, const char *mnt, const char *name)
 			struct offer_file *f;
 
 			pos += e->d_reclen;
-			if ((e->d_type != DT_REG && e->d_type != DT_UNKNOWN) || !release_name(e->d_name))
+			if ((e->d_type != DT_REG && e->d_type != DT_UNKNOWN) ||
+			    !release_name(e->d_name))
 				continue;
 			if (o->queued == OFFER_MAX_FILES) {
-				log_warn("update: %s: more than %d releases at its root; %s not looked at",
+				log_warn("update: %s: more than %d releases at its root; %s not "
+				         "looked at",
 				         name, OFFER_MAX_FILES, e->d_name);
 				continue;
 			}
@@ -124,8 +127,7 @@ static void checked(struct offer *o, int err)
 		err = -ENODEV;
 	}
 	if (err == 0) {
-		if (!o->have_best ||
-		    update_version_cmp(&r->t.version, &o->best.t.version) > 0) {
+		if (!o->have_best || update_version_cmp(&r->t.version, &o->best.t.version) > 0) {
 			o->best = *r;
 			o->best_at = *f;
 			o->have_best = 1;
@@ -168,7 +170,8 @@ int offer_step(struct offer *o, long budget_ns, long ms)
 			o->installed_ms = ms;
 		} else if (err < 0) {
 			snprintf(o->why, sizeof o->why, "%s", o->u->error);
-			log_error("update: the install from %s failed: %s", o->best_at.stick, o->why);
+			log_error("update: the install from %s failed: %s", o->best_at.stick,
+			          o->why);
 			o->state = OFFER_FAILED;
 			o->have_best = 0;
 		}
@@ -236,7 +239,7 @@ void offer_dismiss(struct offer *o)
 
 int offer_percent(const struct offer *o)
 {
-	return o->state == OFFER_INSTALLING ? update_job_percent(&o->job)
+	return o->state == OFFER_INSTALLING  ? update_job_percent(&o->job)
 	       : o->state == OFFER_INSTALLED ? 100
 	                                     : 0;
 }

@@ -64,9 +64,9 @@ struct offer {
 	struct update_offer best;  /* the newest release that passed (READY: the offer) */
 	struct offer_file best_at; /* where it is */
 	int have_best;
-	char dismissed[96];  /* mount point whose offer the DJ put off */
-	char why[240];       /* FAILED: why the install failed */
-	char refused[300];   /* the latest refusal, for the banner */
+	char dismissed[96]; /* mount point whose offer the DJ put off */
+	char why[240];      /* FAILED: why the install failed */
+	char refused[300];  /* the latest refusal, for the banner */
 	char refused_mnt[96];
 	long refused_ms;
 	long installed_ms;

@@ -136,12 +136,13 @@ static void compose(const struct prompt *p, struct prompt_view *v)
 	file = file ? file + 1 : o->best_at.path;
 	switch (o->state) {
 	case OFFER_READY:
-		snprintf(v->title, sizeof v->title, "Firmware update: slipmat %s (this box runs %s)",
-		         got, runs);
+		snprintf(v->title, sizeof v->title,
+		         "Firmware update: slipmat %s (this box runs %s)", got, runs);
 		snprintf(v->line[0], sizeof v->line[0], "On %s: %.150s", o->best_at.stick, file);
 		if (p->playing) {
-			snprintf(v->line[1], sizeof v->line[1],
-			         "A deck is playing: installing stops the music and restarts the box.");
+			snprintf(
+			    v->line[1], sizeof v->line[1],
+			    "A deck is playing: installing stops the music and restarts the box.");
 			v->warn[1] = 1;
 		} else {
 			snprintf(v->line[1], sizeof v->line[1],
@@ -159,8 +160,10 @@ static void compose(const struct prompt *p, struct prompt_view *v)
 		break;
 	case OFFER_INSTALLING:
 		snprintf(v->title, sizeof v->title, "Installing slipmat %s", got);
-		snprintf(v->line[0], sizeof v->line[0], "From %s: leave the stick in until the box "
-		         "restarts.", o->best_at.stick);
+		snprintf(v->line[0], sizeof v->line[0],
+		         "From %s: leave the stick in until the box "
+		         "restarts.",
+		         o->best_at.stick);
 		v->percent = offer_percent(o);
 		snprintf(v->line[1], sizeof v->line[1], "%s: %d %%",
 		         o->job.phase == UPDATE_JOB_VERIFY ? "Checking the copy" : "Copying",
@@ -191,8 +194,8 @@ struct rect prompt_update(struct prompt *p, int playing, long ms)
 	if (!p->offer)
 		return none;
 	p->playing = playing;
-	if (p->armed_ms && (ms - p->armed_ms > PROMPT_ARM_MS || p->offer->state != OFFER_READY ||
-	                    !playing))
+	if (p->armed_ms &&
+	    (ms - p->armed_ms > PROMPT_ARM_MS || p->offer->state != OFFER_READY || !playing))
 		p->armed_ms = 0;
 	if (p->offer->state == OFFER_NONE) {
 		int was = p->shown;
@@ -267,8 +270,7 @@ int prompt_touch(struct prompt *p, const struct touch_point *t, long ms)
 }
 
 /* A button: a rounded fill and its label centred, as large as fits. */
-static void button(struct surface *s, struct rect r, const char *label, uint32_t fill,
-                   uint32_t ink)
+static void button(struct surface *s, struct rect r, const char *label, uint32_t fill, uint32_t ink)
 {
 	const struct face *f = &face_sans_bold_28;
 	int w;
@@ -291,14 +293,19 @@ int prompt_draw(struct prompt *p, struct surface *s, struct damage *d)
 		return 0;
 	/* The corners show the ground, never what was under them: a redraw looks the same. */
 	gfx_fill_rect(s, b.x, b.y, b.w, b.h, BG);
-	gfx_round_rect(s, b.x, b.y, b.w, b.h, p->pad, v->state == OFFER_FAILED ? EDGE_FAILED : EDGE);
-	gfx_round_rect(s, b.x + edge, b.y + edge, b.w - 2 * edge, b.h - 2 * edge, p->pad - edge, BOX);
+	gfx_round_rect(s, b.x, b.y, b.w, b.h, p->pad,
+	               v->state == OFFER_FAILED ? EDGE_FAILED : EDGE);
+	gfx_round_rect(s, b.x + edge, b.y + edge, b.w - 2 * edge, b.h - 2 * edge, p->pad - edge,
+	               BOX);
 	gfx_text_fit(s, p->title_face, p->title_x, p->title_base, max_w,
 	             v->state == OFFER_FAILED ? EDGE_FAILED : TEXT, v->title);
 	y = b.y + p->pad + face_h(p->title_face) + p->gap;
 	for (int l = 0; l < PROMPT_LINES; l++, y += p->body_h)
 		gfx_text_fit(s, p->body_face, x, y + p->body_face->ascent, max_w,
-		             v->warn[l] ? WARN : l == 0 ? TEXT : DIM, v->line[l]);
+		             v->warn[l] ? WARN
+		             : l == 0   ? TEXT
+		                        : DIM,
+		             v->line[l]);
 	if (v->percent >= 0) {
 		struct rect r = p->slot[0];
 		int h = mm(p, 3.0f), fill = max_w * v->percent / 100;

@@ -47,10 +47,10 @@ struct prompt_view {
 	enum offer_state state;
 	char title[160];
 	char line[PROMPT_LINES][200];
-	int warn[PROMPT_LINES];          /* the line is a warning (amber) */
-	char label[PROMPT_BUTTONS][32];  /* "" : the button is not shown */
-	int armed;                       /* Install waits for its second tap */
-	int percent;                     /* the progress bar, -1 none */
+	int warn[PROMPT_LINES];         /* the line is a warning (amber) */
+	char label[PROMPT_BUTTONS][32]; /* "" : the button is not shown */
+	int armed;                      /* Install waits for its second tap */
+	int percent;                    /* the progress bar, -1 none */
 };
 
 struct prompt {

@@ -191,7 +191,7 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 {
 	struct ui_status shown;
 	long t0;
-	int drawn;
+	int drawn, playing;
 
 	if (!up)
 		return;
@@ -216,7 +216,8 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 			return; /* the next tick: both screens move together */
 	t0 = now_us();
 	controls_frame(&controls, shown_at(ds)); /* the decks move with the audio clock */
-	uncover(prompt_update(&prompt, controls.st.deck[0].playing || controls.st.deck[1].playing, ms));
+	playing = controls.st.deck[0].playing || controls.st.deck[1].playing;
+	uncover(prompt_update(&prompt, playing, ms));
 	drawn = ui_draw(&ui);
 	drawn += browser_draw(&browser);
 	drawn += prompt_draw(&prompt, &ui.screen[0], &ui.damage[0]); /* over the widgets */

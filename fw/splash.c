@@ -17,7 +17,8 @@ static void centred(struct surface *s, const struct face *f, int base, uint32_t 
 void splash_draw(struct surface *s, const char *title, const char *line)
 {
 	const struct face *big = &face_sans_bold_38, *small = &face_sans_22;
-	int gap = small->line, h = big->ascent + big->descent + gap + small->ascent + small->descent;
+	int gap = small->line,
+	    h = big->ascent + big->descent + gap + small->ascent + small->descent;
 	int top = (s->h - h) / 2;
 
 	gfx_clear(s, SPLASH_GROUND);

@@ -104,7 +104,8 @@ static void splash_line(const struct supervise *s, enum update_slot was, char *l
 	const struct update_version *v = &s->u->chosen;
 
 	if (s->slot == UPDATE_TRIAL)
-		snprintf(line, n, "Starting the new firmware %u.%u.%u", v->major, v->minor, v->patch);
+		snprintf(line, n, "Starting the new firmware %u.%u.%u", v->major, v->minor,
+		         v->patch);
 	else if (was == UPDATE_TRIAL)
 		snprintf(line, n, "The new firmware did not start: back to %u.%u.%u", v->major,
 		         v->minor, v->patch);
@@ -298,7 +299,8 @@ int supervise_run(struct supervise *s)
 			if (pid == s->pid)
 				ended(s, status);
 			else if (pid == s->splash_pid)
-				s->splash_pid = -1; /* the helper failed: never signal its pid again */
+				s->splash_pid =
+				    -1; /* the helper failed: never signal its pid again */
 		}
 		if (s->pid < 0 || s->killed)
 			continue;

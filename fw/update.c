@@ -237,11 +237,12 @@ static int verify_fd(struct updater *u, int fd, const char *name, struct update_
 	sha512_init(&h);
 	for (uint64_t pos = 0; pos < t->length;) {
 		uint64_t left = t->length - pos;
-		ssize_t n = read_at(fd, io_buf, left < sizeof io_buf ? (size_t)left : sizeof io_buf,
-		                    pos);
+		ssize_t n =
+		    read_at(fd, io_buf, left < sizeof io_buf ? (size_t)left : sizeof io_buf, pos);
 		if (n <= 0)
 			return fail(u, -EIO, "%s: read error at byte %llu: %s", name,
-			            (unsigned long long)pos, n < 0 ? strerror(errno) : "end of file");
+			            (unsigned long long)pos,
+			            n < 0 ? strerror(errno) : "end of file");
 		sha512_update(&h, io_buf, (size_t)n);
 		pos += (uint64_t)n;
 	}
@@ -498,11 +499,12 @@ static int job_pass_done(struct updater *u, struct update_job *j)
 	if (j->phase == UPDATE_JOB_VERIFY) {
 		/* What gets renamed is exactly what was verified. */
 		if (memcmp(hash, j->offer.t.hash, SHA512_BYTES))
-			return job_fail(u, j, fail(u, -EBADMSG, "%s changed while it was copied",
-			                           j->offer.path));
+			return job_fail(
+			    u, j,
+			    fail(u, -EBADMSG, "%s changed while it was copied", j->offer.path));
 		if (rename(tmp, trial) < 0)
-			return job_fail(u, j, fail(u, -errno, "%s: rename: %s", trial,
-			                           strerror(errno)));
+			return job_fail(u, j,
+			                fail(u, -errno, "%s: rename: %s", trial, strerror(errno)));
 		job_close(u, j, 1);
 		if (fsync_dir(u) < 0)
 			return -EIO;
@@ -510,9 +512,10 @@ static int job_pass_done(struct updater *u, struct update_job *j)
 		return 0;
 	}
 	if (memcmp(hash, j->offer.t.hash, SHA512_BYTES))
-		return job_fail(u, j, fail(u, -EBADMSG,
-		                           "%s: contents do not match the signed hash (corrupted)",
-		                           name));
+		return job_fail(u, j,
+		                fail(u, -EBADMSG,
+		                     "%s: contents do not match the signed hash (corrupted)",
+		                     name));
 	if (j->phase == UPDATE_JOB_HASH) {
 		job_close(u, j, 0);
 		return 0;
@@ -531,9 +534,10 @@ static int job_pass_done(struct updater *u, struct update_job *j)
 		return job_fail(u, j, fail(u, -errno, "%s: %s", tmp, strerror(errno)));
 	j->phase = UPDATE_JOB_VERIFY;
 	if (trailer_check(u, j->in, "trial.tmp", &t) < 0 ||
-	    memcmp(t.hash, j->offer.t.hash, SHA512_BYTES) || memcmp(t.sig, j->offer.t.sig, ED25519_SIG))
-		return job_fail(u, j, fail(u, -EBADMSG, "%s changed while it was copied",
-		                           j->offer.path));
+	    memcmp(t.hash, j->offer.t.hash, SHA512_BYTES) ||
+	    memcmp(t.sig, j->offer.t.sig, ED25519_SIG))
+		return job_fail(u, j,
+		                fail(u, -EBADMSG, "%s changed while it was copied", j->offer.path));
 	sha512_init(&j->hash);
 	j->pos = 0;
 	j->end = j->offer.t.length;
@@ -561,9 +565,10 @@ int update_job_step(struct updater *u, struct update_job *j, long budget_ns)
 		}
 		n = read_at(j->in, io_buf, want, j->pos);
 		if (n <= 0)
-			return job_fail(u, j, fail(u, -EIO, "%s: read error at byte %llu: %s",
-			                           base(j->offer.path), (unsigned long long)j->pos,
-			                           n < 0 ? strerror(errno) : "end of file"));
+			return job_fail(u, j,
+			                fail(u, -EIO, "%s: read error at byte %llu: %s",
+			                     base(j->offer.path), (unsigned long long)j->pos,
+			                     n < 0 ? strerror(errno) : "end of file"));
 		/* The trailer rides along in the copy but is not hashed. */
 		hashed = j->pos >= j->offer.t.length ? 0 : j->offer.t.length - j->pos;
 		sha512_update(&j->hash, io_buf, (size_t)n < hashed ? (size_t)n : (size_t)hashed);

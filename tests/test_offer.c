@@ -85,8 +85,8 @@ static void named_releases_only(void **state)
 	put("slipmat-0.2.0.release", "0.2.0", 0);
 	put("SLIPMAT-0.3.0.RELEASE", "0.3.0", 0); /* FAT keeps the case it was given */
 	put("slipmat", "0.2.5", 0);
-	put("firmware.release", "0.9.0", 0);   /* not named slipmat*: never read */
-	put("slipmat-0.8.0.bin", "0.8.0", 0);  /* not .release */
+	put("firmware.release", "0.9.0", 0);  /* not named slipmat*: never read */
+	put("slipmat-0.8.0.bin", "0.8.0", 0); /* not .release */
 	put("slipmat.releases", "0.8.1", 0);
 	in(p, sizeof p, stick, "slipmat-0.7.0.release");
 	mkdir(p, 0755); /* a folder */
@@ -246,7 +246,8 @@ static void install_then_restart(void **state)
 	assert_int_equal(offer_percent(&o), 100);
 	in(p, sizeof p, stick, "slipmat-0.2.0.release");
 	in(trial, sizeof trial, boot, "trial");
-	len = (long)release_make(a, &(struct release){.version = "0.2.0", .size = 600000, .fill = 3});
+	len =
+	    (long)release_make(a, &(struct release){.version = "0.2.0", .size = 600000, .fill = 3});
 	{
 		FILE *f = fopen(trial, "rb");
 		assert_non_null(f);
@@ -278,7 +279,8 @@ static void pulled_during_install(void **state)
 	assert_int_equal(access(p, F_OK), 0);
 	offer_stick_gone(&o, stick);
 	assert_int_equal(o.state, OFFER_FAILED);
-	assert_string_equal(o.why, "usb sdb was pulled out during the install: nothing was changed");
+	assert_string_equal(o.why,
+	                    "usb sdb was pulled out during the install: nothing was changed");
 	assert_int_equal(access(p, F_OK), -1);
 	in(p, sizeof p, boot, "trial");
 	assert_int_equal(access(p, F_OK), -1);

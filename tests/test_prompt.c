@@ -32,7 +32,7 @@
 
 #define W 1280
 #define H 800
-#define PXMM 5.88f   /* a 10.1-inch 1280x800 panel */
+#define PXMM 5.88f      /* a 10.1-inch 1280x800 panel */
 #define UNDER 0x445566u /* what the screens drew where the dialog goes */
 
 static char dir[128], boot[160], stick[160];
@@ -182,14 +182,15 @@ static void big_enough_everywhere(void **state)
 		for (int b = 0; b < PROMPT_BUTTONS; b++) {
 			struct rect r = q.button[b];
 			assert_true(r.w >= min && r.h >= min);
-			assert_true(r.x >= q.box.x && r.y >= q.box.y && r.x + r.w <= q.box.x + q.box.w &&
+			assert_true(r.x >= q.box.x && r.y >= q.box.y &&
+			            r.x + r.w <= q.box.x + q.box.w &&
 			            r.y + r.h <= q.box.y + q.box.h);
 		}
 		assert_true(q.button[PROMPT_LATER].x + q.button[PROMPT_LATER].w <=
 		            q.button[PROMPT_INSTALL].x);
 		/* the text ends above the buttons */
-		assert_true(q.box.y + q.pad + q.title_face->ascent + q.title_face->descent + 2 * q.gap +
-		                PROMPT_LINES * q.body_h <=
+		assert_true(q.box.y + q.pad + q.title_face->ascent + q.title_face->descent +
+		                2 * q.gap + PROMPT_LINES * q.body_h <=
 		            q.button[PROMPT_INSTALL].y);
 	}
 }
@@ -206,11 +207,11 @@ static void offer_as_pixels(void **state)
 	assert_int_equal(text_differs(p.title_face, p.title_x, p.title_base, 0xffdce1e6, 0x1f232a,
 	                              "Firmware update: slipmat 0.5.0 (this box runs 0.2.0)"),
 	                 0);
-	assert_int_equal(text_differs(p.body_face, p.title_x,
-	                              p.title_base + p.title_face->descent + p.gap +
-	                                  p.body_face->ascent,
-	                              0xffdce1e6, 0x1f232a, "On usb sda: slipmat-0.5.0.release"),
-	                 0);
+	assert_int_equal(
+	    text_differs(p.body_face, p.title_x,
+	                 p.title_base + p.title_face->descent + p.gap + p.body_face->ascent,
+	                 0xffdce1e6, 0x1f232a, "On usb sda: slipmat-0.5.0.release"),
+	    0);
 	assert_int_equal(fill_of(PROMPT_INSTALL), 0x22c55e);
 	assert_int_equal(fill_of(PROMPT_LATER), 0x2a2e34);
 	assert_int_equal(label_differs(PROMPT_INSTALL, "Install", 0xff101214), 0);
@@ -218,7 +219,8 @@ static void offer_as_pixels(void **state)
 	/* nothing outside it; the damage is the dialog */
 	for (int y = 0; y < H; y += 7)
 		for (int x = 0; x < W; x += 7)
-			if (x < p.box.x || y < p.box.y || x >= p.box.x + p.box.w || y >= p.box.y + p.box.h)
+			if (x < p.box.x || y < p.box.y || x >= p.box.x + p.box.w ||
+			    y >= p.box.y + p.box.h)
 				assert_int_equal(px(x, y), UNDER);
 	assert_int_equal(damage_area(&dmg), (long long)p.box.w * p.box.h);
 	/* idle: nothing drawn; a widget redrawn under it: drawn again, the same */
@@ -254,7 +256,8 @@ static void tap_installs(void **state)
 	assert_int_equal(prompt_touch(&p, &t, ms), 0);
 	t.kind = TOUCH_UP;
 	assert_int_equal(prompt_touch(&p, &t, ms), 0);
-	/* Down on Install, slid off and lifted: nothing happens (but the finger was the dialog's). */
+	/* Down on Install, slid off and lifted: nothing happens (but the finger was the dialog's).
+	 */
 	touch(TOUCH_DOWN, r.x + 10, r.y + 10);
 	touch(TOUCH_MOVE, r.x - 40, r.y + 10);
 	touch(TOUCH_UP, r.x - 40, r.y + 10);
@@ -274,7 +277,8 @@ static void tap_installs(void **state)
 	                              "slipmat 0.5.0 is installed"),
 	                 0);
 	/* the progress bar full, no buttons left to tap */
-	assert_int_equal(px(p.box.x + p.box.w - p.pad - 2, p.slot[0].y + p.slot[0].h / 2), 0x22c55e);
+	assert_int_equal(px(p.box.x + p.box.w - p.pad - 2, p.slot[0].y + p.slot[0].h / 2),
+	                 0x22c55e);
 	assert_int_equal(px(p.slot[1].x + 3, p.slot[1].y + 3), 0x1f232a);
 }
 
@@ -325,8 +329,8 @@ static void not_now_gives_the_screen_back(void **state)
 	assert_int_equal(gone.w, 0);
 	/* a tap where it was is the screens' again */
 	{
-		struct touch_point t = {.display = 0, .kind = TOUCH_DOWN, .x = p.box.x + 20,
-		                        .y = p.box.y + 20};
+		struct touch_point t = {
+		    .display = 0, .kind = TOUCH_DOWN, .x = p.box.x + 20, .y = p.box.y + 20};
 		assert_int_equal(prompt_touch(&p, &t, ms), 0);
 	}
 }
@@ -352,7 +356,8 @@ static void failure_says_why(void **state)
 			         p.view.line[l]);
 	assert_string_equal(all, "usb sda was pulled out during the install: nothing was changed");
 	assert_string_equal(p.view.label[PROMPT_INSTALL], "");
-	assert_memory_equal(&p.button[PROMPT_LATER], &p.slot[0], sizeof p.slot[0]); /* on the right */
+	assert_memory_equal(&p.button[PROMPT_LATER], &p.slot[0],
+	                    sizeof p.slot[0]); /* on the right */
 	assert_int_equal(label_differs(PROMPT_LATER, "OK", 0xffdce1e6), 0);
 	tap(PROMPT_LATER);
 	assert_int_equal(o.state, OFFER_NONE);

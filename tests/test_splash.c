@@ -34,7 +34,8 @@ static long differs(const struct surface *s, const struct face *f, int x0, int b
 	gfx_text_run(&r, f, 0, f->ascent, 0xff000000u | ink, text);
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++)
-			diff += r.px[y * w + x] != s->px[(base - f->ascent + y) * s->stride + x0 + x];
+			diff +=
+			    r.px[y * w + x] != s->px[(base - f->ascent + y) * s->stride + x0 + x];
 	free(r.px);
 	return diff;
 }
@@ -43,7 +44,8 @@ static void picture(int w, int h, const char *png)
 {
 	struct surface s = {calloc((size_t)w * h, 4), w, h, w};
 	const struct face *big = &face_sans_bold_38, *small = &face_sans_22;
-	int tw = face_measure(big, SPLASH_TITLE, (size_t)-1), lw = face_measure(small, LINE, (size_t)-1);
+	int tw = face_measure(big, SPLASH_TITLE, (size_t)-1),
+	    lw = face_measure(small, LINE, (size_t)-1);
 	int minx = w, maxx = -1, miny = h, maxy = -1, top, base;
 	struct stat st;
 

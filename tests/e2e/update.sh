@@ -318,6 +318,12 @@ if [ "${after#*firmware: }" = "${before#*firmware: }" ]; then
 else
 	nok "$arch: nothing installed from the refused stick (before: ${before#*firmware: }; after: ${after#*firmware: })"
 fi
+c=$(say 'slipmat status')
+if line=$(seen "$c" 'allocations:' 30) && echo "$line" | grep -q ', 0 after init'; then
+	ok "$arch: looking at the stick and checking its releases allocated nothing after init"
+else
+	nok "$arch: looking at the stick allocated nothing after init (${line:-no status})"
+fi
 unplug upd-bad
 
 # A newer release: the dialog on the DJ's screen, Install tapped, the box on 0.5.0.
