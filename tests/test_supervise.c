@@ -150,6 +150,15 @@ static void put_release(const char *path, const char *version)
 	close(out);
 }
 
+/* current 0.1.0 and a trial 0.2.0 in the boot directory; p is left naming the trial. */
+static void put_current_and_trial(char *p, size_t n)
+{
+	snprintf(p, n, "%s/current", dir);
+	put_release(p, "0.1.0");
+	snprintf(p, n, "%s/trial", dir);
+	put_release(p, "0.2.0");
+}
+
 static int setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -221,10 +230,7 @@ static void crashing_trial_rolls_back(void **state)
 	struct start st[8];
 	char p[256];
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-crash", 1);
 	s.max_starts = 3;
 	assert_int_equal(supervise_run(&s), 0);
@@ -243,10 +249,7 @@ static void hanging_trial_rolls_back(void **state)
 	char p[256];
 	long t0 = now_ms();
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-hang", 1);
 	s.max_starts = 3;
 	s.trial_ms = 1200;
@@ -265,10 +268,7 @@ static void good_trial_becomes_current(void **state)
 	struct update_trailer t;
 	char p[256];
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-good", 1);
 	s.max_starts = 2;
 	assert_int_equal(supervise_run(&s), 0);
@@ -350,10 +350,7 @@ static void splash_says_why(void **state)
 	const char *want[] = {"trial", "Starting the new firmware 0.2.0", "trial",
 	                      "The new firmware did not start: back to 0.1.0", "current"};
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-crash", 1);
 	unsetenv("FAKE_SPLASH");
 	s.splash = fake_splash;

@@ -34,13 +34,16 @@ R=build/tools/release
 key=build/keys/dev.key
 log=$run/serial.log
 n=0 failed=0
+# expect and retry from tests/e2e/lib.sh; its ok and nok are numbered here,
+# and seen waits on the console (a screendump is shot).
+. tests/e2e/lib.sh
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
 case $arch in
 	x86_64) family=pc ;;
 	aarch64) family=rk3588 ;;
 	*) echo "update.sh: ARCH is x86_64 or aarch64" >&2; exit 2 ;;
 esac
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
 # sign IN OUT VERSION [--rollback] [--arch A --board B]
 sign() { in=$1 o=$2 v=$3; shift 3; $R sign "$key" "$in" "$o" --version "$v" --arch "$arch" --board "$family" "$@"; }
 
@@ -90,8 +93,6 @@ quit() { $E quit "$run/qmp.sock" >/dev/null 2>&1; }
 trap quit EXIT
 # say CMD: type CMD into the guest's shell; prints the log offset before it.
 say() { o=$(wc -c < "$log"); $E serial "$run/serial.sock" "$1"; echo "$o"; }
-# seen OFFSET TEXT SECONDS: the line, once it shows after OFFSET.
-seen() { $E wait -o "$1" "$log" "$2" "$3"; }
 # shot HEAD CHECK-ARGS...: screendump HEAD and run the checker on it.
 shot() {
 	h=$1 what=$2
@@ -99,23 +100,16 @@ shot() {
 	$E screendump "$run/qmp.sock" "$h" "$out/head$h.ppm" >/dev/null &&
 		"$check" "$what" "$out/head$h.ppm" "$@"
 }
-# retry SECONDS COMMAND...: the screen may still show an earlier frame.
-retry() {
-	t=$(($(date +%s) + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$t" ] && break
-		sleep 0.5
-	done
-	"$@"
-}
-# expect DESCRIPTION COMMAND...: one check, its output indented below.
-expect() {
-	desc=$1
-	shift
-	if res=$("$@" 2>&1); then ok "$desc"; else nok "$desc"; fi
-	[ -n "$res" ] && printf '%s\n' "$res" | sed 's/^/    /'
-	return 0
+# seen OFFSET TEXT SECONDS: the line, once it shows after OFFSET.
+seen() { $E wait -o "$1" "$log" "$2" "$3"; }
+# allocated_nothing WHAT: after WHAT, `slipmat status` counts no allocation after init.
+allocated_nothing() {
+	c=$(say 'slipmat status')
+	if line=$(seen "$c" 'allocations:' 30) && echo "$line" | grep -q ', 0 after init'; then
+		ok "$arch: $1 allocated nothing after init"
+	else
+		nok "$arch: $1 allocated nothing after init (${line:-no status})"
+	fi
 }
 # splash LINE: both heads show PID 1's splash saying LINE.
 splash() { shot 0 splash "$1" && shot 1 splash "$1"; }
@@ -142,12 +136,7 @@ o=$(say 'slipmat update confirm')
 seen "$o" 'no update offered' 30 >/dev/null && ok "$arch: nothing to confirm after refusals" ||
 	nok "$arch: nothing to confirm after refusals"
 # Checking releases in the loop allocates nothing (the guard counts).
-o=$(say 'slipmat status')
-if line=$(seen "$o" 'allocations:' 30) && echo "$line" | grep -q ', 0 after init'; then
-	ok "$arch: checking four releases allocated nothing after init"
-else
-	nok "$arch: checking releases allocated nothing after init (${line:-no status})"
-fi
+allocated_nothing "checking four releases"
 
 # --- broken releases: back on the previous version by themselves ----------
 broken() { # NAME VERSION DESCRIPTION [splash]
@@ -318,12 +307,7 @@ if [ "${after#*firmware: }" = "${before#*firmware: }" ]; then
 else
 	nok "$arch: nothing installed from the refused stick (before: ${before#*firmware: }; after: ${after#*firmware: })"
 fi
-c=$(say 'slipmat status')
-if line=$(seen "$c" 'allocations:' 30) && echo "$line" | grep -q ', 0 after init'; then
-	ok "$arch: looking at the stick and checking its releases allocated nothing after init"
-else
-	nok "$arch: looking at the stick allocated nothing after init (${line:-no status})"
-fi
+allocated_nothing "looking at the stick and checking its releases"
 unplug upd-bad
 
 # A newer release: the dialog on the DJ's screen, Install tapped, the box on 0.5.0.
