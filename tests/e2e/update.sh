@@ -260,9 +260,10 @@ screens() {
 where() { screens | sed -n "s/^$1: display 0 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p"; }
 # tap_at X Y W H: a tap on head 0 in the middle of the rectangle.
 tap_at() { $E tap "$run/qmp.sock" touch0 $((($1 + $3 / 2) * 32767 / 1279)) $((($2 + $4 / 2) * 32767 / 799)) >/dev/null; }
-status_line() { # the firmware line of `slipmat update status`
-	c=$(say 'slipmat update status')
-	seen "$c" 'firmware:' 60
+status_line() { # the firmware line of `slipmat update status`, once it is whole
+	c=$(say 'slipmat update status; echo STATUS''-DONE')
+	seen "$c" 'STATUS-DONE' 60 >/dev/null &&
+		tail -c +"$((c + 1))" "$log" | tr -d '\r' | grep -m 1 'firmware:'
 }
 
 mkdir -p "$out/sticks"
