@@ -104,7 +104,7 @@ unit-tests: $(TEST_BINS) $(OUT)/e2e/check $(OUT)/e2e/capture
 
 # The end-to-end test's eyes and ears: screendump and WAV checks.
 CHECK_SRCS := gfx/gfx.c gfx/kernels.c gfx/text.c gfx/shapes.c fonts/font.c fonts/mono8x16.c fonts/face.c \
-	hal/png.c fw/log.c fw/guard.c tests/signals.c $(FACES_C)
+	hal/png.c fw/log.c fw/guard.c tests/signals.c $(FACES_C) fw/splash.c
 $(OUT)/e2e/check: tests/e2e/check.c $(CHECK_SRCS:%.c=$(OUT)/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm

@@ -25,6 +25,7 @@
 #include "library.h"
 #include "load.h"
 #include "log.h"
+#include "offer.h"
 #include "pid1.h"
 #include "scan.h"
 #include "store.h"
@@ -61,6 +62,9 @@ static struct scan scan;
 static struct storage storage;
 static int have_library, have_storage;
 static uint32_t *browser_rows; /* the library browser's list: a slot per track */
+/* Firmware releases on the sticks (fw/offer.h), checked and installed per tick within: */
+static struct offer offer;
+#define APP_OFFER_BUDGET_NS 2000000L
 /* Scanning per tick: an eighth of a 30 Hz frame. */
 #define APP_SCAN_BUDGET_NS 4000000L
 /* Tracks a `library` command lists. */
@@ -131,6 +135,8 @@ static void read_status(struct app *a)
 			 a->board_errs.msg[0]);
 	if (!s->banner[0] && a->displays.error[0])
 		snprintf(s->banner, sizeof s->banner, "Display: %.140s", a->displays.error);
+	if (!s->banner[0])
+		offer_banner(&offer, s->banner, sizeof s->banner);
 	if (have_library)
 		snprintf(s->storage, sizeof s->storage, "library: %d tracks", library.count);
 	else
@@ -264,6 +270,7 @@ static void open_library(struct app *a)
 {
 	int err = library_init(&library, &a->arena, a->board.memory.library_tracks);
 
+	offer_init(&offer, supervise_player_updater());
 	if (err == 0)
 		err = scan_init(&scan, &library, &a->arena);
 	if (err) {
@@ -830,6 +837,7 @@ static void open_screens(struct app *a)
 	}
 	screens_library(have_library ? &library : NULL, browser_rows,
 			 browser_rows ? library.capacity : 0, browser_load);
+	screens_offer(&offer);
 	/* A broken profile is the technician's to fix: the card lists every error. */
 	if (a->board_errs.count > 0)
 		screens_show_card(1);
@@ -1242,6 +1250,8 @@ static void on_tick(void *ctx, int fd, uint32_t events)
 		touchlat_update(&touchlat, &engine_now);
 	if (second)
 		report_to_init(a);
+	if (offer_step(&offer, APP_OFFER_BUDGET_NS, ms) && !supervise_player_restart())
+		supervise_player_installed(&offer.best);
 	/* An update was installed and the answer went out: PID 1 restarts us. */
 	if (supervise_player_restart())
 		loop_stop(&a->loop);
@@ -1498,6 +1508,7 @@ static void on_stick(void *ctx, struct storage_dev *d)
 
 	(void)ctx;
 	snprintf(name, sizeof name, "usb %s", d->name);
+	offer_stick(&offer, d->mnt, name);
 	d->source = library_add_source(&library, LIBRARY_USB, name, d->mnt);
 	if (d->source < 0) {
 		log_warn("library: %s: not added (%s)", d->mnt, strerror(-d->source));
@@ -1512,6 +1523,7 @@ static void on_stick_gone(void *ctx, struct storage_dev *d)
 	int n;
 
 	(void)ctx;
+	offer_stick_gone(&offer, d->mnt);
 	if (d->source < 0)
 		return;
 	scan_cancel(&scan, d->source);

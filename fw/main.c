@@ -18,7 +18,9 @@
  *                                  offer, install, inspect a release
  *
  * Roles: as PID 1, slipmat supervises (fw/supervise.h) and runs the box
- * as a child, the same binary or a newer one, in the "player" role.
+ * as a child, the same binary or a newer one, in the "player" role; a
+ * second child holds PID 1's splash up while a player restarts
+ * (fw/splash.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "pid1.h"
+#include "splash.h"
 #include "supervise.h"
 #include "update.h"
 
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 		/* PID 1 runs the box as a child it can restart (fw/supervise.h). */
 		pid1_setup();
 		log_info("slipmat %s starting as init", SLIPMAT_VERSION);
-		supervise_main("/proc/self/exe", board_arg, SLIPMAT_VERSION);
+		supervise_main("/proc/self/exe", board_arg, SLIPMAT_VERSION, splash_hold);
 	}
 	supervise_player_init(SLIPMAT_VERSION);
 	log_info("slipmat %s starting%s", SLIPMAT_VERSION,

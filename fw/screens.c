@@ -15,6 +15,7 @@
 #include "layout.h"
 #include "log.h"
 #include "pacer.h"
+#include "prompt.h"
 
 static struct layout layout;
 static struct controls controls;
@@ -26,6 +27,7 @@ static struct engine *engine;
 static int up;   /* the layout fits: the DJ's screens can be shown */
 static int card; /* the test card is shown instead */
 static long last_pace;
+static struct prompt prompt; /* the firmware update dialog, over display 0 */
 
 static int send_engine(void *ctx, const struct engine_cmd *c)
 {
@@ -78,6 +80,30 @@ int screens_open(struct displays *ds, const struct board *b, struct engine *e, c
 	return 0;
 }
 
+void screens_offer(struct offer *o)
+{
+	if (up)
+		prompt_init(&prompt, o, 0, layout.screen[0].w, layout.screen[0].h,
+		            layout.screen[0].px_per_mm);
+}
+
+/* Where the dialog was: the ground, and every widget (and the library) under it drawn again. */
+static void uncover(struct rect r)
+{
+	if (r.w <= 0)
+		return;
+	browser_redraw(&browser);
+	gfx_fill_rect(&ui.screen[0], r.x, r.y, r.w, r.h, UI_BG);
+	damage_add(&ui.damage[0], r.x, r.y, r.w, r.h);
+	for (int i = 0; i < layout.count; i++) {
+		const struct rect *w = &layout.w[i].r;
+
+		if (layout.w[i].display == 0 && w->x < r.x + r.w && r.x < w->x + w->w &&
+		    w->y < r.y + r.h && r.y < w->y + w->h)
+			controls.dirty[i] = 1;
+	}
+}
+
 int screens_active(void)
 {
 	return up && !card;
@@ -102,7 +128,7 @@ void screens_show_card(int on)
 
 void screens_touch(const struct touch_point *p, long ms)
 {
-	if (screens_active())
+	if (screens_active() && !prompt_touch(&prompt, p, ms))
 		gesture_touch(&gestures, p, ms);
 }
 
@@ -165,7 +191,7 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 {
 	struct ui_status shown;
 	long t0;
-	int drawn;
+	int drawn, playing;
 
 	if (!up)
 		return;
@@ -190,8 +216,11 @@ void screens_tick(struct displays *ds, const struct engine_state *st, const stru
 			return; /* the next tick: both screens move together */
 	t0 = now_us();
 	controls_frame(&controls, shown_at(ds)); /* the decks move with the audio clock */
+	playing = controls.st.deck[0].playing || controls.st.deck[1].playing;
+	uncover(prompt_update(&prompt, playing, ms));
 	drawn = ui_draw(&ui);
 	drawn += browser_draw(&browser);
+	drawn += prompt_draw(&prompt, &ui.screen[0], &ui.damage[0]); /* over the widgets */
 	for (int i = 0; i < layout.ndisplays && i < ds->count; i++) {
 		struct damage *dm = &ui.damage[i];
 
@@ -233,10 +262,14 @@ static void list_browser(struct ctl_reply *r)
 
 void screens_list(struct ctl_reply *r)
 {
+	char dialog[400];
+
 	if (!up) {
 		ctl_printf(r, "no layout: the test card is up\n");
 		return;
 	}
+	if (prompt_describe(&prompt, dialog, sizeof dialog))
+		ctl_printf(r, "%s", dialog);
 	list_browser(r);
 	for (int i = 0; i < layout.count; i++) {
 		const struct widget *w = &layout.w[i];

@@ -36,6 +36,11 @@ struct ctl_reply;
 int screens_open(struct displays *ds, const struct board *b, struct engine *e, char *msg,
                  size_t msize);
 
+struct offer;
+
+/* The firmware update dialog (fw/prompt.h) for o, on the first display. */
+void screens_offer(struct offer *o);
+
 /* Return: 1 when the DJ's screens are up (not the test card). */
 int screens_active(void);
 

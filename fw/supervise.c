@@ -40,6 +40,79 @@ void supervise_init(struct supervise *s, struct updater *u, const char *self, co
 	s->from = UPDATE_TRIAL;
 	s->pid = -1;
 	s->fd = -1;
+	s->splash_pid = -1;
+}
+
+/* The splash helper goes (its file closes: its picture is gone unless replaced). */
+static void splash_down(struct supervise *s)
+{
+	if (s->splash_pid <= 0)
+		return;
+	kill(s->splash_pid, SIGTERM); /* reaped by the loop */
+	s->splash_pid = -1;
+}
+
+/*
+ * Put the splash with line up on the screens (a new helper), and end the
+ * one before once the new one shows. Returns once DRM master is free for
+ * the player: the helper said so, or was stopped.
+ */
+static void splash_up(struct supervise *s, const char *line)
+{
+	pid_t old = s->splash_pid, pid;
+	struct pollfd p = {.events = POLLIN};
+	int fds[2];
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		s->splash(s->board, line, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		log_error("supervise: no splash: fork: %s", strerror(errno));
+		close(fds[0]);
+		return;
+	}
+	p.fd = fds[0];
+	if (poll(&p, 1, SUPERVISE_SPLASH_MS) != 1 || read(fds[0], &c, 1) != 1) {
+		/* Gone, or stuck: it must not hold DRM master when the player opens the device. */
+		log_warn("supervise: no splash: its helper was not up within %d ms",
+		         SUPERVISE_SPLASH_MS);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(fds[0]);
+	if (pid < 0)
+		return;
+	s->splash_pid = pid;
+	s->splash_ms = now_ms();
+	s->splashes++;
+	/* The new picture is up: the old one goes unseen. */
+	if (old > 0)
+		kill(old, SIGTERM);
+}
+
+/* Why the screens show the splash, after choosing what runs next (was: the slot before). */
+static void splash_line(const struct supervise *s, enum update_slot was, char *line, size_t n)
+{
+	const struct update_version *v = &s->u->chosen;
+
+	if (s->slot == UPDATE_TRIAL)
+		snprintf(line, n, "Starting the new firmware %u.%u.%u", v->major, v->minor,
+		         v->patch);
+	else if (was == UPDATE_TRIAL)
+		snprintf(line, n, "The new firmware did not start: back to %u.%u.%u", v->major,
+		         v->minor, v->patch);
+	else if (s->fault)
+		snprintf(line, n, "After a fault: the decks come back where they were");
+	else
+		snprintf(line, n, "Starting slipmat %u.%u.%u", v->major, v->minor, v->patch);
 }
 
 /* Fork and exec the chosen binary in the player role. */
@@ -47,10 +120,16 @@ static void start(struct supervise *s)
 {
 	int p[2];
 	const char *path;
-	char fdtext[8];
+	char fdtext[8], line[96];
+	enum update_slot was = s->slot;
 
 	s->slot = update_choose(s->u, s->from, s->path, sizeof s->path);
 	path = s->slot == UPDATE_SELF ? s->self : s->path;
+	/* Not at boot: then the screens have not been lit yet. */
+	if (s->splash && s->starts > 0) {
+		splash_line(s, was, line, sizeof line);
+		splash_up(s, line);
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		log_error("supervise: pipe: %s", strerror(errno));
 		return;
@@ -96,7 +175,10 @@ static void start(struct supervise *s)
 static void on_line(struct supervise *s, char *line)
 {
 	s->heard_ms = now_ms();
-	if (!strcmp(line, "good")) {
+	if (!strcmp(line, "shown")) {
+		splash_down(s); /* the player's frames are on the screens */
+	} else if (!strcmp(line, "good")) {
+		splash_down(s);
 		if (s->good)
 			return;
 		s->good = 1;
@@ -108,7 +190,9 @@ static void on_line(struct supervise *s, char *line)
 				          s->u->error);
 		}
 		s->quick_deaths = 0;
-	} else if (!strncmp(line, "state ", 6)) {
+	} else if (!strncmp(line, "state ", 6) && line[6]) {
+		/* A player reports no decks before its engine runs: the ones it was
+		 * handed stay what the next one resumes from. */
 		snprintf(s->resume, sizeof s->resume, "%s", line + 6);
 	}
 }
@@ -153,6 +237,7 @@ static void ended(struct supervise *s, int status)
 		close(s->fd);
 	s->fd = -1;
 	s->pid = -1;
+	s->fault = !restart;
 	if (restart) {
 		log_info("supervise: the player asked for a restart (new firmware installed)");
 		s->from = UPDATE_TRIAL;
@@ -210,12 +295,18 @@ int supervise_run(struct supervise *s)
 		if (poll(&p, 1, 100) > 0 && s->fd >= 0)
 			read_player(s);
 		/* Reap everything: as PID 1 every orphan of the box ends here. */
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid == s->pid)
 				ended(s, status);
+			else if (pid == s->splash_pid)
+				s->splash_pid =
+				    -1; /* the helper failed: never signal its pid again */
+		}
 		if (s->pid < 0 || s->killed)
 			continue;
 		now = now_ms();
+		if (s->splash_pid > 0 && now - s->splash_ms > SUPERVISE_SPLASH_HOLD_MS)
+			splash_down(s); /* a player that does not say "shown" */
 		if (s->slot == UPDATE_TRIAL && !s->good && now - s->started_ms > s->trial_ms) {
 			log_error("supervise: the trial firmware did not prove itself in %d s: "
 			          "stopping it",
@@ -277,7 +368,8 @@ static int mount_boot(const char *dev, const char *type)
 	return err;
 }
 
-void supervise_main(const char *self, const char *board, const char *version)
+void supervise_main(const char *self, const char *board, const char *version,
+                    supervise_splash_fn *splash)
 {
 	static const uint8_t pubkey[ED25519_PUBLIC] = UPDATE_PUBKEY;
 	static struct updater u;
@@ -297,6 +389,7 @@ void supervise_main(const char *self, const char *board, const char *version)
 	}
 	update_init(&u, dir, pubkey, self, version);
 	supervise_init(&s, &u, self, board);
+	s.splash = splash;
 	if (cmdline("slipmat.trial_s", trial, sizeof trial))
 		s.trial_ms = atoi(trial) * 1000;
 	log_info("supervise: firmware partition %s, this binary %u.%u.%u", dir[0] ? dir : "none",
@@ -340,6 +433,11 @@ void supervise_link_tick(struct supervise_link *l, unsigned long periods, unsign
 	if (n > 0 && (size_t)n < sizeof line && write(l->fd, line, (size_t)n) < 0 &&
 	    errno != EAGAIN)
 		l->fd = -1; /* PID 1 went away: nothing left to tell */
+	if (l->fd >= 0 && frames > 0 && !l->shown_sent) {
+		if (l->frames_seen && write(l->fd, "shown\n", 6) == 6)
+			l->shown_sent = 1;
+		l->frames_seen = 1;
+	}
 	if (!l->good_sent && l->fd >= 0 && l->healthy_s >= l->good_after_s) {
 		if (write(l->fd, "good\n", 5) == 5) {
 			l->good_sent = 1;
@@ -385,6 +483,17 @@ int supervise_player_restart(void)
 	return player.restart;
 }
 
+struct updater *supervise_player_updater(void)
+{
+	return &player.u;
+}
+
+void supervise_player_installed(const struct update_offer *done)
+{
+	log_info("update: %s installed; restarting into it on trial", done->summary);
+	player.restart = 1;
+}
+
 const char *supervise_player_resume(void)
 {
 	const char *s = getenv("SLIPMAT_RESUME");
@@ -424,7 +533,7 @@ int supervise_player_command(const char *args, struct ctl_reply *r)
 			return -1;
 		}
 		ctl_printf(r, "installed %s; restarting into it on trial\n", done.summary);
-		player.restart = 1;
+		supervise_player_installed(&done);
 		return 0;
 	}
 	player.have_offer = 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -153,13 +154,15 @@ static const char *base(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* The checks on an open file; name is for messages. */
-static int verify_fd(struct updater *u, int fd, const char *name, struct update_trailer *t)
+/*
+ * The cheap checks on an open file, everything but the hash: size,
+ * trailer, signature, architecture, board family. One read of 256 bytes.
+ * name is for messages.
+ */
+static int trailer_check(struct updater *u, int fd, const char *name, struct update_trailer *t)
 {
-	uint8_t raw[UPDATE_TRAILER_SIZE], hash[SHA512_BYTES];
-	struct sha512 h;
+	uint8_t raw[UPDATE_TRAILER_SIZE];
 	struct stat st;
-	uint64_t left;
 
 	if (fstat(fd, &st) < 0)
 		return fail(u, -errno, "%s: %s", name, strerror(errno));
@@ -208,19 +211,40 @@ static int verify_fd(struct updater *u, int fd, const char *name, struct update_
 	if (strcmp(t->board, u->board))
 		return fail(u, -ENOEXEC, "%s: built for %s boards, this box is %s", name, t->board,
 		            u->board);
+	return 0;
+}
 
+/* Read n bytes at off, restarting after signals. Return: bytes read, or -1. */
+static ssize_t read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	ssize_t got;
+
+	do
+		got = pread(fd, buf, n, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* The checks on an open file; name is for messages. */
+static int verify_fd(struct updater *u, int fd, const char *name, struct update_trailer *t)
+{
+	uint8_t hash[SHA512_BYTES];
+	struct sha512 h;
+	int err = trailer_check(u, fd, name, t);
+
+	if (err)
+		return err;
 	sha512_init(&h);
-	for (left = t->length; left > 0;) {
-		size_t want = left < sizeof io_buf ? (size_t)left : sizeof io_buf;
-		ssize_t n = pread(fd, io_buf, want, (off_t)(t->length - left));
-		if (n < 0 && errno == EINTR)
-			continue;
+	for (uint64_t pos = 0; pos < t->length;) {
+		uint64_t left = t->length - pos;
+		ssize_t n =
+		    read_at(fd, io_buf, left < sizeof io_buf ? (size_t)left : sizeof io_buf, pos);
 		if (n <= 0)
 			return fail(u, -EIO, "%s: read error at byte %llu: %s", name,
-			            (unsigned long long)(t->length - left),
+			            (unsigned long long)pos,
 			            n < 0 ? strerror(errno) : "end of file");
 		sha512_update(&h, io_buf, (size_t)n);
-		left -= (uint64_t)n;
+		pos += (uint64_t)n;
 	}
 	sha512_final(&h, hash);
 	if (memcmp(hash, t->hash, SHA512_BYTES))
@@ -267,23 +291,28 @@ static void version_text(char *out, size_t n, const struct update_version *v)
 	snprintf(out, n, "%u.%u.%u", v->major, v->minor, v->patch);
 }
 
-int update_check(struct updater *u, const char *path, struct update_offer *out)
+/*
+ * The downgrade rule for out->t (checked, from path): newer than the
+ * running firmware and than dir/current (whose trailer is enough: its
+ * version is signed), unless signed as a rollback release. Fills the rest
+ * of out. Return: 0, or -EPERM with u->error.
+ */
+static int newer(struct updater *u, const char *path, struct update_offer *out)
 {
 	struct update_trailer cur;
 	char have[24], got[24], p[256];
-	int err;
 
-	memset(out, 0, sizeof *out);
-	snprintf(out->path, sizeof out->path, "%s", path);
-	err = update_verify(u, path, &out->t);
-	if (err)
-		return err;
 	out->installed = u->running;
 	if (u->dir[0]) {
+		int fd;
+
 		dir_path(u, p, sizeof p, "current");
-		if (access(p, F_OK) == 0 && update_verify(u, p, &cur) == 0 &&
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && trailer_check(u, fd, "current", &cur) == 0 &&
 		    update_version_cmp(&cur.version, &out->installed) > 0)
 			out->installed = cur.version;
+		if (fd >= 0)
+			close(fd);
 		u->error[0] = '\0';
 	}
 	version_text(have, sizeof have, &out->installed);
@@ -298,6 +327,17 @@ int update_check(struct updater *u, const char *path, struct update_offer *out)
 	         out->t.flags & UPDATE_FLAG_ROLLBACK ? " (rollback release)" : "", out->t.arch,
 	         out->t.board, have);
 	return 0;
+}
+
+int update_check(struct updater *u, const char *path, struct update_offer *out)
+{
+	struct update_job j;
+	int err = update_job_start(u, &j, path, 0);
+
+	while (err == 0 && (err = update_job_step(u, &j, 0)) > 0)
+		;
+	*out = j.offer;
+	return err;
 }
 
 static int fsync_dir(struct updater *u)
@@ -355,34 +395,225 @@ done:
 	return err;
 }
 
-int update_install(struct updater *u, const char *path, struct update_offer *out)
+/* ---- the job ----------------------------------------------------------- */
+
+static long elapsed_ns(const struct timespec *t0)
 {
-	struct update_trailer t;
-	char tmp[256], trial[256];
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
+}
+
+/* Close what the job holds; a failed install's trial.tmp goes too. */
+static void job_close(struct updater *u, struct update_job *j, int keep_tmp)
+{
+	char tmp[256];
+
+	if (j->in >= 0)
+		close(j->in);
+	if (j->out >= 0)
+		close(j->out);
+	if (j->phase == UPDATE_JOB_COPY || j->phase == UPDATE_JOB_VERIFY) {
+		dir_path(u, tmp, sizeof tmp, "trial.tmp");
+		if (!keep_tmp)
+			unlink(tmp);
+		u->installing = 0;
+	}
+	j->in = j->out = -1;
+	j->phase = UPDATE_JOB_IDLE;
+}
+
+/* A failed job: closed, the error kept. Return: err. */
+static int job_fail(struct updater *u, struct update_job *j, int err)
+{
+	job_close(u, j, 0);
+	return err;
+}
+
+int update_job_start(struct updater *u, struct update_job *j, const char *path, int install)
+{
+	char tmp[256];
 	int err;
 
-	if (!u->dir[0])
+	memset(j, 0, sizeof *j);
+	j->in = j->out = -1;
+	snprintf(j->offer.path, sizeof j->offer.path, "%s", path);
+	if (install && !u->dir[0])
 		return fail(u, -ENODEV, "no firmware partition: cannot install");
-	err = update_check(u, path, out);
+	if (install && u->installing)
+		return fail(u, -EBUSY, "another release is being installed");
+	j->in = open(path, O_RDONLY | O_CLOEXEC);
+	if (j->in < 0)
+		return fail(u, -errno, "%s: %s", path, strerror(errno));
+	err = trailer_check(u, j->in, base(path), &j->offer.t);
+	if (err == 0)
+		err = newer(u, path, &j->offer);
 	if (err)
-		return err;
+		return job_fail(u, j, err);
+	/* A stick reads ahead of the hash: the slices then wait less. */
+	posix_fadvise(j->in, 0, 0, POSIX_FADV_SEQUENTIAL);
+	sha512_init(&j->hash);
+	j->end = j->offer.t.length;
+	j->phase = UPDATE_JOB_HASH;
+	if (!install)
+		return 0;
+	dir_path(u, tmp, sizeof tmp, "trial.tmp");
+	j->out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (j->out < 0)
+		return job_fail(u, j, fail(u, -errno, "%s: %s", tmp, strerror(errno)));
+	j->phase = UPDATE_JOB_COPY;
+	u->installing = 1;
+	j->end += UPDATE_TRAILER_SIZE; /* the copy takes the trailer along */
+	return 0;
+}
+
+/* Write all n bytes of buf at the end of fd. Return: 0, or <0 with u->error. */
+static int write_all(struct updater *u, int fd, const uint8_t *buf, size_t n, const char *name)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return fail(u, w < 0 ? -errno : -EIO, "%s: write: %s", name,
+			            w < 0 ? strerror(errno) : "no space");
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One pass is read to its end: check it, and go to the next phase. */
+static int job_pass_done(struct updater *u, struct update_job *j)
+{
+	const char *name = base(j->offer.path);
+	struct update_trailer t;
+	uint8_t hash[SHA512_BYTES];
+	char tmp[256], trial[256];
+
 	dir_path(u, tmp, sizeof tmp, "trial.tmp");
 	dir_path(u, trial, sizeof trial, "trial");
-	err = copy_file(u, path, tmp);
-	/* What gets renamed is exactly what was verified: check the copy. */
-	if (err == 0)
-		err = update_verify(u, tmp, &t);
-	if (err == 0 && memcmp(t.hash, out->t.hash, SHA512_BYTES))
-		err = fail(u, -EBADMSG, "%s changed while it was copied", path);
-	if (err == 0 && rename(tmp, trial) < 0)
-		err = fail(u, -errno, "%s: rename: %s", trial, strerror(errno));
-	if (err) {
-		unlink(tmp);
-		return err;
+	sha512_final(&j->hash, hash);
+	if (j->phase == UPDATE_JOB_VERIFY) {
+		/* What gets renamed is exactly what was verified. */
+		if (memcmp(hash, j->offer.t.hash, SHA512_BYTES))
+			return job_fail(
+			    u, j,
+			    fail(u, -EBADMSG, "%s changed while it was copied", j->offer.path));
+		if (rename(tmp, trial) < 0)
+			return job_fail(u, j,
+			                fail(u, -errno, "%s: rename: %s", trial, strerror(errno)));
+		job_close(u, j, 1);
+		if (fsync_dir(u) < 0)
+			return -EIO;
+		log_info("update: installed %s as trial", j->offer.summary);
+		return 0;
 	}
-	err = fsync_dir(u);
-	if (err == 0)
-		log_info("update: installed %s as trial", out->summary);
+	if (memcmp(hash, j->offer.t.hash, SHA512_BYTES))
+		return job_fail(u, j,
+		                fail(u, -EBADMSG,
+		                     "%s: contents do not match the signed hash (corrupted)",
+		                     name));
+	if (j->phase == UPDATE_JOB_HASH) {
+		job_close(u, j, 0);
+		return 0;
+	}
+	/* The copy: on the disk, then read back through a new descriptor. */
+	if (fsync(j->out) < 0)
+		return job_fail(u, j, fail(u, -errno, "%s: fsync: %s", tmp, strerror(errno)));
+	if (close(j->out) < 0) {
+		j->out = -1;
+		return job_fail(u, j, fail(u, -errno, "%s: close: %s", tmp, strerror(errno)));
+	}
+	j->out = -1;
+	close(j->in);
+	j->in = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (j->in < 0)
+		return job_fail(u, j, fail(u, -errno, "%s: %s", tmp, strerror(errno)));
+	j->phase = UPDATE_JOB_VERIFY;
+	if (trailer_check(u, j->in, "trial.tmp", &t) < 0 ||
+	    memcmp(t.hash, j->offer.t.hash, SHA512_BYTES) ||
+	    memcmp(t.sig, j->offer.t.sig, ED25519_SIG))
+		return job_fail(u, j,
+		                fail(u, -EBADMSG, "%s changed while it was copied", j->offer.path));
+	sha512_init(&j->hash);
+	j->pos = 0;
+	j->end = j->offer.t.length;
+	return 1;
+}
+
+int update_job_step(struct updater *u, struct update_job *j, long budget_ns)
+{
+	struct timespec t0;
+
+	if (j->phase == UPDATE_JOB_IDLE)
+		return fail(u, -EINVAL, "no check or install running");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		uint64_t left = j->end - j->pos, hashed;
+		size_t want = left < UPDATE_JOB_CHUNK ? (size_t)left : UPDATE_JOB_CHUNK;
+		ssize_t n;
+		int err;
+
+		if (want == 0) {
+			err = job_pass_done(u, j);
+			if (err <= 0)
+				return err;
+			continue;
+		}
+		n = read_at(j->in, io_buf, want, j->pos);
+		if (n <= 0)
+			return job_fail(u, j,
+			                fail(u, -EIO, "%s: read error at byte %llu: %s",
+			                     base(j->offer.path), (unsigned long long)j->pos,
+			                     n < 0 ? strerror(errno) : "end of file"));
+		/* The trailer rides along in the copy but is not hashed. */
+		hashed = j->pos >= j->offer.t.length ? 0 : j->offer.t.length - j->pos;
+		sha512_update(&j->hash, io_buf, (size_t)n < hashed ? (size_t)n : (size_t)hashed);
+		if (j->phase == UPDATE_JOB_COPY) {
+			err = write_all(u, j->out, io_buf, (size_t)n, "trial.tmp");
+			if (err)
+				return job_fail(u, j, err);
+			/* Start writing it out now: the fsync at the end then waits less. */
+			sync_file_range(j->out, (off_t)j->pos, n, SYNC_FILE_RANGE_WRITE);
+		}
+		j->pos += (uint64_t)n;
+		if (budget_ns > 0 && elapsed_ns(&t0) >= budget_ns)
+			return 1;
+	}
+}
+
+int update_job_percent(const struct update_job *j)
+{
+	uint64_t len = j->offer.t.length, done = j->pos, total = len;
+
+	if (j->phase == UPDATE_JOB_IDLE || len == 0)
+		return 0;
+	if (j->phase == UPDATE_JOB_COPY || j->phase == UPDATE_JOB_VERIFY) {
+		/* An install reads the release once and the copy once. */
+		total = 2 * len + UPDATE_TRAILER_SIZE;
+		if (j->phase == UPDATE_JOB_VERIFY)
+			done += len + UPDATE_TRAILER_SIZE;
+	}
+	return (int)(done * 100 / total);
+}
+
+void update_job_cancel(struct updater *u, struct update_job *j)
+{
+	if (j->phase != UPDATE_JOB_IDLE)
+		job_close(u, j, 0);
+}
+
+int update_install(struct updater *u, const char *path, struct update_offer *out)
+{
+	struct update_job j;
+	int err = update_job_start(u, &j, path, 1);
+
+	while (err == 0 && (err = update_job_step(u, &j, 0)) > 0)
+		;
+	*out = j.offer;
 	return err;
 }
 
@@ -523,6 +754,7 @@ static int take_trial(struct updater *u, char *path, size_t n)
 	log_info("update: starting trial firmware %u.%u.%u (start %u of %d)", t.version.major,
 	         t.version.minor, t.version.patch, s.tries, UPDATE_TRIAL_TRIES);
 	snprintf(path, n, "%s", p);
+	u->chosen = t.version;
 	return 0;
 }
 
@@ -533,6 +765,7 @@ enum update_slot update_choose(struct updater *u, enum update_slot from, char *p
 	char p[256];
 
 	path[0] = '\0';
+	u->chosen = u->running;
 	if (!u->dir[0])
 		return UPDATE_SELF;
 	/* Half-written files of an interrupted install or commit. */
@@ -552,6 +785,7 @@ enum update_slot update_choose(struct updater *u, enum update_slot from, char *p
 			continue;
 		}
 		snprintf(path, n, "%s", p);
+		u->chosen = t.version;
 		return (enum update_slot)s;
 	}
 	return UPDATE_SELF;

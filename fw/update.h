@@ -95,7 +95,38 @@ struct updater {
 	char arch[13], board[33];
 	uint8_t pubkey[ED25519_PUBLIC];
 	struct update_version running; /* of this binary */
+	struct update_version chosen;  /* of what update_choose() chose last */
+	int installing;                /* an install job holds dir/trial.tmp */
 	char error[240];               /* why the last call failed */
+};
+
+/*
+ * A check or an install done a slice at a time, so that the loop keeps
+ * drawing and playing while a release of many megabytes is hashed and
+ * copied. update_job_start() does the cheap checks at once (size,
+ * trailer, signature, architecture, board family, the downgrade rule:
+ * one read of 256 bytes); update_job_step() then reads the binary in
+ * UPDATE_JOB_CHUNK pieces until its time budget is spent, hashing it (a
+ * check) or hashing and copying it to dir/trial.tmp, then reading the
+ * copy back and checking it before the rename (an install). A step never
+ * blocks longer than its budget plus one chunk's read or write.
+ * update_check() and update_install() are a job run to its end.
+ */
+#define UPDATE_JOB_CHUNK (64u << 10)
+
+enum update_job_phase {
+	UPDATE_JOB_IDLE,   /* nothing running (done, failed or cancelled) */
+	UPDATE_JOB_HASH,   /* a check: hashing the release */
+	UPDATE_JOB_COPY,   /* an install: hashing and copying it to trial.tmp */
+	UPDATE_JOB_VERIFY, /* an install: reading the copy back */
+};
+
+struct update_job {
+	enum update_job_phase phase;
+	int in, out;        /* what is read, what is written; -1 */
+	uint64_t pos, end;  /* bytes of this pass read, and its length */
+	struct sha512 hash; /* of the binary, as it goes */
+	struct update_offer offer;
 };
 
 /* "1.2.3" -> version. Return: 0, or -EINVAL. */
@@ -139,12 +170,34 @@ int update_check(struct updater *u, const char *path, struct update_offer *out);
 int update_install(struct updater *u, const char *path, struct update_offer *out);
 
 /*
+ * Start checking (install 0) or installing (1) the release at path.
+ * Return: 0 with j->offer filled from the trailer, or <0 with u->error
+ * (nothing left open, nothing written).
+ */
+int update_job_start(struct updater *u, struct update_job *j, const char *path, int install);
+
+/*
+ * Go on for about budget_ns (<= 0: to the end).
+ * Return: 1 while work remains; 0 when the release passed every check
+ * (and, for an install, is dir/trial, renamed and fsynced); <0 with
+ * u->error when it failed (dir/trial.tmp removed). The job is then idle.
+ */
+int update_job_step(struct updater *u, struct update_job *j, long budget_ns);
+
+/* How far the job is, 0..100. */
+int update_job_percent(const struct update_job *j);
+
+/* Stop the job: its files closed, a half-written trial.tmp removed. */
+void update_job_cancel(struct updater *u, struct update_job *j);
+
+/*
  * At boot (in the supervisor): the file to run. A trial is taken while it
  * has tries left (the count is stored before it runs); a trial out of
  * tries, or one that fails verification, moves to dir/failed and current
  * runs. A slot that does not verify is passed over; from is the first
  * slot to consider (UPDATE_TRIAL at boot, later ones to step down).
- * Return: the slot chosen, path filled (UPDATE_SELF: path empty).
+ * Return: the slot chosen, path filled (UPDATE_SELF: path empty), and
+ * u->chosen its version.
  */
 enum update_slot update_choose(struct updater *u, enum update_slot from, char *path, size_t n);
 

@@ -99,6 +99,14 @@ extern const struct display_ops display_drm_ops;
 extern const struct display_ops display_sim_ops;
 
 /*
+ * Give DRM master up but keep the device open, and with it what the
+ * screens show (PID 1's splash, fw/splash.h), for the next program that
+ * opens the device to take over: it becomes master. close() then leaves
+ * the CRTCs as they are. Return: 0, or -errno (-EINVAL: not DRM).
+ */
+int display_drm_drop_master(struct displays *ds);
+
+/*
  * Write what display index of a sim backend shows (its scanout buffer,
  * after rotation) as an RGB PNG at path. Allocates nothing.
  * Return: 0, or -errno (logged with path): -EINVAL when ds is not sim.

@@ -758,6 +758,26 @@ static void drm_close(struct displays *ds, struct loop *l)
 		release(&drm, ds, l);
 }
 
+int display_drm_drop_master(struct displays *ds)
+{
+	struct drm_local *d = ds->local;
+
+	if (d != &drm || d->fd < 0)
+		return -EINVAL;
+	drain_flips(d, ds);
+	/* The screens are the next master's: nothing is put back on close. */
+	for (int i = 0; i < BOARD_MAX_DISPLAYS; i++)
+		d->out[i].saved = 0;
+	if (drmDropMaster(d->fd) < 0) {
+		int err = errno;
+
+		log_warn("display: %s: cannot drop DRM master: %s", d->path, strerror(err));
+		return -err;
+	}
+	d->dropmaster = 0;
+	return 0;
+}
+
 const struct display_ops display_drm_ops = {
 	.name = "drm",
 	.open = drm_open,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,7 +54,22 @@ static int fake_player(void)
 	fprintf(f, "%s %ld %s\n", slot, now_ms(), resume ? resume : "-");
 	fclose(f);
 	signal(SIGSEGV, SIG_DFL); /* die as a crash does, past a sanitizer's handler */
-	if (!strcmp(mode, "crash-once") && !resume) {
+	if (!strcmp(mode, "crash-early") && resume) {
+		/* Dies before its engine ran: its one report has no decks yet. */
+		say(fd, "state \n");
+		usleep(100000);
+		raise(SIGSEGV);
+	}
+	if (!strcmp(mode, "crash-then-shown") && resume) {
+		/* Back: its frames are up after 300 ms, then it lives on a while. */
+		usleep(300000);
+		say(fd, "shown\n");
+		usleep(500000);
+		return 0;
+	}
+	if ((!strcmp(mode, "crash-once") || !strcmp(mode, "crash-then-shown") ||
+	     !strcmp(mode, "crash-early")) &&
+	    !resume) {
 		/* Report a state, then die as a crash would. */
 		say(fd, "state A 48000 1 2.000 8;B 96000 0 0.000 16;\n");
 		usleep(100000);
@@ -78,6 +94,41 @@ static int fake_player(void)
 	return 0;
 }
 
+/*
+ * The fake splash helper: notes "splash MS LINE" in FAKE_LOG, says it is
+ * up (unless FAKE_SPLASH is "stuck"), and notes "splash-ended MS" when
+ * PID 1 ends it.
+ */
+static void fake_splash(const char *board, const char *line, int ready_fd)
+{
+	const char *mode = getenv("FAKE_SPLASH");
+	FILE *f = fopen(getenv("FAKE_LOG"), "a");
+	sigset_t term;
+	int sig;
+
+	(void)board;
+	signal(SIGSEGV, SIG_DFL); /* a fork of the test: not cmocka's handler */
+	if (!f)
+		_exit(1);
+	fprintf(f, "splash %ld %s\n", now_ms(), line);
+	fclose(f);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	if (mode && !strcmp(mode, "stuck"))
+		for (;;)
+			pause();
+	if (write(ready_fd, "1", 1) != 1)
+		_exit(1);
+	sigwait(&term, &sig);
+	f = fopen(getenv("FAKE_LOG"), "a");
+	if (f) {
+		fprintf(f, "splash-ended %ld -\n", now_ms());
+		fclose(f);
+	}
+	_exit(0);
+}
+
 static void put_release(const char *path, const char *version)
 {
 	static uint8_t buf[8 << 20];
@@ -99,6 +150,15 @@ static void put_release(const char *path, const char *version)
 	close(out);
 }
 
+/* current 0.1.0 and a trial 0.2.0 in the boot directory; p is left naming the trial. */
+static void put_current_and_trial(char *p, size_t n)
+{
+	snprintf(p, n, "%s/current", dir);
+	put_release(p, "0.1.0");
+	snprintf(p, n, "%s/trial", dir);
+	put_release(p, "0.2.0");
+}
+
 static int setup(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -116,6 +176,10 @@ static int teardown(void **state)
 {
 	char cmd[300];
 	(void)state;
+	if (s.splash_pid > 0) { /* the last splash: no player came to say "shown" */
+		kill(s.splash_pid, SIGTERM);
+		waitpid(s.splash_pid, NULL, 0);
+	}
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -166,10 +230,7 @@ static void crashing_trial_rolls_back(void **state)
 	struct start st[8];
 	char p[256];
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-crash", 1);
 	s.max_starts = 3;
 	assert_int_equal(supervise_run(&s), 0);
@@ -188,10 +249,7 @@ static void hanging_trial_rolls_back(void **state)
 	char p[256];
 	long t0 = now_ms();
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-hang", 1);
 	s.max_starts = 3;
 	s.trial_ms = 1200;
@@ -210,10 +268,7 @@ static void good_trial_becomes_current(void **state)
 	struct update_trailer t;
 	char p[256];
 	(void)state;
-	snprintf(p, sizeof p, "%s/current", dir);
-	put_release(p, "0.1.0");
-	snprintf(p, sizeof p, "%s/trial", dir);
-	put_release(p, "0.2.0");
+	put_current_and_trial(p, sizeof p);
 	setenv("FAKE_MODE", "trial-good", 1);
 	s.max_starts = 2;
 	assert_int_equal(supervise_run(&s), 0);
@@ -241,6 +296,99 @@ static void silent_player_is_restarted(void **state)
 	assert_true(st[1].ms - st[0].ms < 800 + 2000);
 }
 
+/* A player that dies before it reported its decks: the next one resumes what it was handed. */
+static void early_crash_keeps_the_decks(void **state)
+{
+	struct start st[4];
+	(void)state;
+	setenv("FAKE_MODE", "crash-early", 1);
+	s.max_starts = 3;
+	assert_int_equal(supervise_run(&s), 0);
+	assert_int_equal(starts(st, 4), 3);
+	assert_string_equal(st[1].resume, "A 48000 1 2.000 8;B 96000 0 0.000 16;");
+	assert_string_equal(st[2].resume, "A 48000 1 2.000 8;B 96000 0 0.000 16;");
+}
+
+/*
+ * A crash: PID 1's splash is up before the next player starts (not at the
+ * first start), says why, and goes when the new player says "shown",
+ * while it still runs; the restart stays well under 2 s.
+ */
+static void splash_between_players(void **state)
+{
+	struct start st[8];
+	(void)state;
+	setenv("FAKE_MODE", "crash-then-shown", 1);
+	unsetenv("FAKE_SPLASH");
+	s.splash = fake_splash;
+	s.max_starts = 2;
+	assert_int_equal(supervise_run(&s), 0);
+	usleep(200000); /* the helper's last words */
+	assert_int_equal(starts(st, 8), 4);
+	assert_string_equal(st[0].slot, "built-in");
+	assert_string_equal(st[1].slot, "splash");
+	assert_string_equal(st[1].resume, "After a fault: the decks come back where they were");
+	assert_string_equal(st[2].slot, "built-in");
+	assert_string_equal(st[2].resume, "A 48000 1 2.000 8;B 96000 0 0.000 16;");
+	assert_string_equal(st[3].slot, "splash-ended");
+	assert_true(st[0].ms <= st[1].ms && st[1].ms <= st[2].ms);
+	/* on "shown" (300 ms after the start), the player still up */
+	assert_true(st[3].ms - st[2].ms >= 300 && st[3].ms - st[2].ms < 800);
+	printf("# crash to the next start %ld ms with the splash; splash up %ld ms\n",
+	       st[2].ms - st[0].ms, st[3].ms - st[1].ms);
+	assert_true(st[2].ms - st[0].ms < 2000);
+	assert_int_equal(s.splashes, 1);
+	assert_int_equal(s.splash_pid, -1);
+}
+
+/* What the splash says through a trial that fails: the new firmware, then the way back. */
+static void splash_says_why(void **state)
+{
+	struct start st[12];
+	char p[256];
+	int n, k = 0;
+	const char *want[] = {"trial", "Starting the new firmware 0.2.0", "trial",
+	                      "The new firmware did not start: back to 0.1.0", "current"};
+	(void)state;
+	put_current_and_trial(p, sizeof p);
+	setenv("FAKE_MODE", "trial-crash", 1);
+	unsetenv("FAKE_SPLASH");
+	s.splash = fake_splash;
+	s.max_starts = 3;
+	assert_int_equal(supervise_run(&s), 0);
+	usleep(100000);
+	n = starts(st, 12);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(st[i].slot, "splash-ended"))
+			continue; /* the helper before, once the next one is up */
+		assert_true(k < 5);
+		assert_string_equal(!strcmp(st[i].slot, "splash") ? st[i].resume : st[i].slot,
+		                    want[k]);
+		k++;
+	}
+	assert_int_equal(k, 5);
+	assert_int_equal(s.splashes, 2);
+}
+
+/* A helper that never comes up costs the splash, not the restart. */
+static void stuck_splash_helper(void **state)
+{
+	struct start st[8];
+	(void)state;
+	setenv("FAKE_MODE", "crash-once", 1);
+	setenv("FAKE_SPLASH", "stuck", 1);
+	s.splash = fake_splash;
+	s.max_starts = 2;
+	assert_int_equal(supervise_run(&s), 0);
+	assert_int_equal(starts(st, 8), 3);
+	assert_string_equal(st[1].slot, "splash");
+	assert_string_equal(st[2].slot, "built-in");
+	assert_true(st[2].ms - st[0].ms < 2000);
+	assert_true(st[2].ms - st[1].ms >= SUPERVISE_SPLASH_MS - 50);
+	assert_int_equal(s.splashes, 0);
+	assert_int_equal(s.splash_pid, -1);
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t seed[ED25519_SEED];
@@ -250,6 +398,10 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(hanging_trial_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(good_trial_becomes_current, setup, teardown),
 	    cmocka_unit_test_setup_teardown(silent_player_is_restarted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(early_crash_keeps_the_decks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(splash_between_players, setup, teardown),
+	    cmocka_unit_test_setup_teardown(splash_says_why, setup, teardown),
+	    cmocka_unit_test_setup_teardown(stuck_splash_helper, setup, teardown),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "player"))

@@ -22,8 +22,8 @@
 
 #include "fw/log.h"
 #include "fw/update.h"
+#include "tests/releases.h"
 
-static uint8_t pk[ED25519_PUBLIC], sk[ED25519_SECRET];
 static char dir[128], boot[160];
 static struct updater u;
 
@@ -36,14 +36,6 @@ static uint32_t rnd(void)
 	return (uint32_t)(rng >> 16);
 }
 
-static void write_file(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, p, n), (ssize_t)n);
-	close(fd);
-}
-
 /* Return: bytes read into buf (cap), -1 when the file is missing. */
 static long read_file(const char *path, void *buf, size_t cap)
 {
@@ -54,38 +46,6 @@ static long read_file(const char *path, void *buf, size_t cap)
 	n = read(fd, buf, cap);
 	close(fd);
 	return n;
-}
-
-struct release {
-	const char *version, *arch, *board;
-	unsigned flags;
-	long length_delta; /* a trailer that lies about the length */
-	size_t size;       /* of the binary part */
-	uint8_t fill;
-};
-
-/* Build a release in buf; return its size. */
-static size_t make_release(uint8_t *buf, const struct release *r)
-{
-	struct update_trailer t = {.format = UPDATE_FORMAT, .flags = r->flags};
-	size_t n = r->size ? r->size : 4096;
-
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (uint8_t)(r->fill + i * 31 + (i >> 8));
-	assert_int_equal(update_parse_version(r->version ? r->version : "0.2.0", &t.version), 0);
-	snprintf(t.arch, sizeof t.arch, "%s", r->arch ? r->arch : UPDATE_ARCH);
-	snprintf(t.board, sizeof t.board, "%s", r->board ? r->board : UPDATE_BOARD_FAMILY);
-	t.length = (uint64_t)((long)n + r->length_delta);
-	sha512(t.hash, buf, n);
-	update_trailer_sign(&t, sk);
-	update_trailer_pack(buf + n, &t);
-	return n + UPDATE_TRAILER_SIZE;
-}
-
-static void put_release(const char *path, const struct release *r)
-{
-	static uint8_t buf[1 << 20];
-	write_file(path, buf, make_release(buf, r));
 }
 
 static void rm_rf(const char *d)
@@ -115,7 +75,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(boot, sizeof boot, "%s/boot", dir);
 	mkdir(boot, 0755);
-	update_init(&u, boot, pk, NULL, "0.1.0");
+	update_init(&u, boot, release_pk, NULL, "0.1.0");
 	return 0;
 }
 
@@ -147,7 +107,7 @@ static void good_release_accepted(void **state)
 	char p[256];
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){.version = "0.2.0"});
+	release_put(p, &(struct release){.version = "0.2.0"});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	assert_non_null(strstr(o.summary, "slipmat 0.2.0 for " UPDATE_ARCH));
 	assert_non_null(strstr(o.summary, "installed: 0.1.0"));
@@ -160,9 +120,9 @@ static void bad_signature(void **state)
 	size_t n;
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	n = make_release(buf, &(struct release){0});
+	n = release_make(buf, &(struct release){0});
 	buf[n - 10] ^= 0x40; /* in the signature */
-	write_file(p, buf, n);
+	release_write(p, buf, n);
 	assert_non_null(strstr(refused(p), "bad signature"));
 
 	/* Signed with another key: also a bad signature. */
@@ -172,7 +132,7 @@ static void bad_signature(void **state)
 	struct update_trailer t;
 	memset(&t, 0, sizeof t);
 	ed25519_sign(buf + n - ED25519_SIG, buf + n - UPDATE_TRAILER_SIZE, UPDATE_SIGNED_SIZE, osk);
-	write_file(p, buf, n);
+	release_write(p, buf, n);
 	assert_non_null(strstr(refused(p), "bad signature"));
 }
 
@@ -183,16 +143,16 @@ static void truncated(void **state)
 	size_t n;
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	n = make_release(buf, &(struct release){0});
-	write_file(p, buf, n - 1);
+	n = release_make(buf, &(struct release){0});
+	release_write(p, buf, n - 1);
 	assert_non_null(strstr(refused(p), "no release trailer"));
-	write_file(p, buf, 100);
+	release_write(p, buf, 100);
 	assert_non_null(strstr(refused(p), "too short"));
-	write_file(p, buf, 0);
+	release_write(p, buf, 0);
 	assert_non_null(strstr(refused(p), "too short"));
 	/* The binary cut but the trailer kept (a copy that lost a block). */
 	memmove(buf + 1000, buf + 2000, n - 2000);
-	write_file(p, buf, n - 1000);
+	release_write(p, buf, n - 1000);
 	assert_non_null(strstr(refused(p), "the file holds"));
 }
 
@@ -201,9 +161,9 @@ static void other_arch_or_board(void **state)
 	char p[256];
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){.arch = "riscv64"});
+	release_put(p, &(struct release){.arch = "riscv64"});
 	assert_non_null(strstr(refused(p), "built for riscv64, this box is " UPDATE_ARCH));
-	put_release(p, &(struct release){.board = "rpi5"});
+	release_put(p, &(struct release){.board = "rpi5"});
 	assert_non_null(strstr(refused(p), "built for rpi5 boards"));
 }
 
@@ -213,10 +173,10 @@ static void lying_length(void **state)
 	(void)state;
 	path_in(p, sizeof p, dir, "slipmat");
 	/* Signed, but the length is not the file's. */
-	put_release(p, &(struct release){.length_delta = 100});
+	release_put(p, &(struct release){.length_delta = 100});
 	assert_non_null(
 	    strstr(refused(p), "trailer says the binary is 4196 bytes, the file holds 4096"));
-	put_release(p, &(struct release){.length_delta = -1});
+	release_put(p, &(struct release){.length_delta = -1});
 	assert_non_null(strstr(refused(p), "trailer says"));
 }
 
@@ -258,10 +218,10 @@ static void fuzz_10000(void **state)
 	(void)state;
 
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 3});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 3});
 	path_in(p, sizeof p, dir, "fuzzed");
-	n = make_release(good, &(struct release){.version = "0.3.0", .size = 3000});
-	write_file(p, good, n);
+	n = release_make(good, &(struct release){.version = "0.3.0", .size = 3000});
+	release_write(p, good, n);
 	assert_int_equal(update_verify(&u, p, &t), 0); /* the unfuzzed one is good */
 	snapshot(before);
 
@@ -286,7 +246,7 @@ static void fuzz_10000(void **state)
 			cuts++;
 			break;
 		}
-		write_file(p, bad, m);
+		release_write(p, bad, m);
 		if (i % 50 == 0) {
 			/* Through the whole install: nothing in the boot directory moves. */
 			struct update_offer o;
@@ -308,21 +268,21 @@ static void no_downgrade(void **state)
 	struct update_offer o;
 	char p[256], cur[256];
 	(void)state;
-	update_init(&u, boot, pk, NULL, "0.2.0");
+	update_init(&u, boot, release_pk, NULL, "0.2.0");
 	path_in(p, sizeof p, dir, "slipmat");
-	put_release(p, &(struct release){.version = "0.1.9"});
+	release_put(p, &(struct release){.version = "0.1.9"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
 	assert_non_null(strstr(u.error, "version 0.1.9 is not newer than the installed 0.2.0"));
-	put_release(p, &(struct release){.version = "0.2.0"});
+	release_put(p, &(struct release){.version = "0.2.0"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
-	put_release(p, &(struct release){.version = "0.1.0", .flags = UPDATE_FLAG_ROLLBACK});
+	release_put(p, &(struct release){.version = "0.1.0", .flags = UPDATE_FLAG_ROLLBACK});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	assert_non_null(strstr(o.summary, "rollback release"));
-	put_release(p, &(struct release){.version = "0.10.0"});
+	release_put(p, &(struct release){.version = "0.10.0"});
 	assert_int_equal(update_check(&u, p, &o), 0);
 	/* What is installed on the partition counts too. */
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){.version = "0.11.0"});
+	release_put(cur, &(struct release){.version = "0.11.0"});
 	assert_int_equal(update_check(&u, p, &o), -EPERM);
 	assert_non_null(strstr(u.error, "installed 0.11.0"));
 }
@@ -337,10 +297,10 @@ static void install_beside_current(void **state)
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(trial, sizeof trial, boot, "trial");
 	path_in(tmp, sizeof tmp, boot, "trial.tmp");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	n = read_file(cur, a, sizeof a);
 	path_in(p, sizeof p, dir, "stick-slipmat");
-	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
+	release_put(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(read_file(cur, b, sizeof b), n);
 	assert_memory_equal(a, b, (size_t)n); /* running firmware untouched */
@@ -357,9 +317,9 @@ static void trial_then_rollback(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(failed, sizeof failed, boot, "failed");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	path_in(p, sizeof p, dir, "broken");
-	put_release(p, &(struct release){.version = "0.2.0", .fill = 9});
+	release_put(p, &(struct release){.version = "0.2.0", .fill = 9});
 	assert_int_equal(update_install(&u, p, &o), 0);
 
 	/* Boot 1 and 2 try the trial (the count is on disk before it runs)... */
@@ -375,7 +335,7 @@ static void trial_then_rollback(void **state)
 
 	/* A new trial starts with a fresh count, also when it carries the
 	 * same binary under another version. */
-	put_release(p, &(struct release){.version = "0.2.1", .fill = 9});
+	release_put(p, &(struct release){.version = "0.2.1", .fill = 9});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
 	assert_int_equal(update_trial_tries(&u), 1);
@@ -390,10 +350,10 @@ static void trial_good_keeps_previous(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(prev, sizeof prev, boot, "previous");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	n = read_file(cur, a, sizeof a);
 	path_in(p, sizeof p, dir, "new");
-	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
+	release_put(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
 	assert_int_equal(update_trial_good(&u), 0);
@@ -419,12 +379,12 @@ static void damaged_boot_record(void **state)
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
 	path_in(st, sizeof st, boot, "state");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1});
 	path_in(p, sizeof p, dir, "new");
-	put_release(p, &(struct release){.version = "0.2.0", .fill = 2});
+	release_put(p, &(struct release){.version = "0.2.0", .fill = 2});
 	assert_int_equal(update_install(&u, p, &o), 0);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_TRIAL);
-	write_file(st, "garbage garbage garbage garbage garbage!", 40);
+	release_write(st, "garbage garbage garbage garbage garbage!", 40);
 	assert_int_equal(update_choose(&u, UPDATE_TRIAL, path, sizeof path), UPDATE_CURRENT);
 }
 
@@ -439,11 +399,11 @@ static void killed_mid_install(void **state)
 	int outcomes[4] = {0};
 	(void)state;
 	path_in(cur, sizeof cur, boot, "current");
-	put_release(cur, &(struct release){.version = "0.1.0", .fill = 1, .size = 200000});
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1, .size = 200000});
 	path_in(p, sizeof p, dir, "new");
 	for (int i = 0; i < 60; i++) {
 		struct update_trailer t;
-		put_release(
+		release_put(
 		    p, &(struct release){.version = "0.2.0", .fill = (uint8_t)i, .size = 200000});
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -464,21 +424,115 @@ static void killed_mid_install(void **state)
 		outcomes[s]++;
 		/* Start over from a box on 0.1.0 half the time. */
 		if (i % 2) {
-			put_release(
+			release_put(
 			    cur, &(struct release){.version = "0.1.0", .fill = 1, .size = 200000});
 			char trial[256];
 			path_in(trial, sizeof trial, boot, "trial");
 			unlink(trial);
 		}
-		update_init(&u, boot, pk, NULL, "0.1.0");
+		update_init(&u, boot, release_pk, NULL, "0.1.0");
 	}
 	printf("# 60 kills: then trial %d times, current %d times, always verified\n",
 	       outcomes[UPDATE_TRIAL], outcomes[UPDATE_CURRENT]);
 }
 
+/*
+ * The same checks and install a slice at a time, as the box runs them
+ * from a stick: each step reads one chunk when its budget is spent at
+ * once, the progress only grows, the cheap checks (version) refuse
+ * before anything is read, a bad hash only at the end of the pass, and
+ * nothing appears in the boot directory until the last step renames.
+ */
+static void sliced_job(void **state)
+{
+	static uint8_t a[1 << 20], b[1 << 20];
+	struct update_job j;
+	struct update_offer o;
+	char p[256], cur[256], trial[256], tmp[256];
+	size_t n;
+	long len;
+	int steps = 0, last = -1, r;
+	(void)state;
+	path_in(cur, sizeof cur, boot, "current");
+	path_in(trial, sizeof trial, boot, "trial");
+	path_in(tmp, sizeof tmp, boot, "trial.tmp");
+	release_put(cur, &(struct release){.version = "0.1.0", .fill = 1});
+	path_in(p, sizeof p, dir, "slipmat-0.3.0.release");
+	n = release_make(a, &(struct release){.version = "0.3.0", .size = 700000, .fill = 5});
+	release_write(p, a, n);
+
+	/* A check: one chunk a step, the progress growing to the end. */
+	assert_int_equal(update_job_start(&u, &j, p, 0), 0);
+	assert_string_equal(j.offer.summary, "slipmat 0.3.0 for " UPDATE_ARCH "/" UPDATE_BOARD_FAMILY
+	                                     " (installed: 0.1.0)");
+	while ((r = update_job_step(&u, &j, 1)) > 0) {
+		assert_true(update_job_percent(&j) >= last);
+		last = update_job_percent(&j);
+		steps++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(steps, (int)((700000 + UPDATE_JOB_CHUNK - 1) / UPDATE_JOB_CHUNK));
+	assert_int_equal(j.phase, UPDATE_JOB_IDLE);
+
+	/* An install: the release read once, the copy once; nothing shows before the end. */
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	assert_int_equal(update_install(&u, p, &o), -EBUSY); /* one install at a time */
+	assert_non_null(strstr(u.error, "another release is being installed"));
+	steps = 0;
+	last = -1;
+	while ((r = update_job_step(&u, &j, 1)) > 0) {
+		assert_true(update_job_percent(&j) >= last && update_job_percent(&j) <= 100);
+		last = update_job_percent(&j);
+		assert_int_equal(access(trial, F_OK), -1);
+		steps++;
+	}
+	assert_int_equal(r, 0);
+	assert_true(steps >= 2 * (int)(700000 / UPDATE_JOB_CHUNK));
+	assert_true(last > 90);
+	assert_int_equal(access(tmp, F_OK), -1);
+	len = read_file(trial, b, sizeof b);
+	assert_int_equal(len, (long)n);
+	assert_memory_equal(a, b, n);
+
+	/* Cancelled half way: no trial.tmp, the trial before it untouched. */
+	path_in(p, sizeof p, dir, "slipmat-0.4.0.release");
+	release_put(p, &(struct release){.version = "0.4.0", .size = 700000, .fill = 6});
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(update_job_step(&u, &j, 1), 1);
+	assert_int_equal(access(tmp, F_OK), 0);
+	update_job_cancel(&u, &j);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(read_file(trial, b, sizeof b), (long)n);
+	assert_memory_equal(a, b, n);
+	assert_int_equal(update_install(&u, p, &o), 0); /* and the next install may run */
+
+	/* Older: refused at the start, before the binary is read. */
+	path_in(p, sizeof p, dir, "slipmat-0.0.9.release");
+	release_put(p, &(struct release){.version = "0.0.9"});
+	assert_int_equal(update_job_start(&u, &j, p, 0), -EPERM);
+	assert_non_null(strstr(u.error, "slipmat-0.0.9.release: version 0.0.9 is not newer than the "
+	                                "installed 0.1.0"));
+	/* Altered (newer, signed trailer intact): refused once the copy is hashed. */
+	path_in(p, sizeof p, dir, "slipmat-0.5.0.release");
+	n = release_make(a, &(struct release){.version = "0.5.0", .size = 300000, .fill = 7});
+	a[123456] ^= 1;
+	release_write(p, a, n);
+	assert_int_equal(update_job_start(&u, &j, p, 1), 0);
+	steps = 0;
+	while ((r = update_job_step(&u, &j, 1)) > 0)
+		steps++;
+	assert_int_equal(r, -EBADMSG);
+	assert_true(steps >= 4);
+	assert_non_null(strstr(u.error, "contents do not match the signed hash"));
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(update_trial_tries(&u), 0);
+	assert_int_equal(update_choose(&u, UPDATE_TRIAL, trial, sizeof trial), UPDATE_TRIAL);
+	assert_int_equal(u.chosen.minor, 4); /* the 0.4.0 installed above, not the altered one */
+}
+
 int main(void)
 {
-	uint8_t seed[ED25519_SEED];
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(good_release_accepted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_signature, setup, teardown),
@@ -492,12 +546,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(trial_good_keeps_previous, setup, teardown),
 	    cmocka_unit_test_setup_teardown(damaged_boot_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(killed_mid_install, setup, teardown),
+	    cmocka_unit_test_setup_teardown(sliced_job, setup, teardown),
 	};
 
-	if (ed25519_init() < 0)
+	if (releases_init() < 0)
 		return 1;
 	log_set_level(LOG_WARN);
-	memset(seed, 0x5a, sizeof seed); /* a test key, not the box's */
-	ed25519_keypair(pk, sk, seed);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

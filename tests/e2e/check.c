@@ -10,6 +10,7 @@
  *                                (and peaks at DBFS, within 0.6 dB)
  *   check text PPM COLOUR TEXT   a status line of the card starts with TEXT
  *                                drawn in COLOUR (hex RRGGBB)
+ *   check splash PPM LINE        PID 1's splash (fw/splash.h) with LINE, every pixel
  *   check png PPM PNG            convert a screendump for people to look at
  *   check wavfix WAV             repair the header QEMU writes for more than
  *                                two channels (byte rate, block align, sizes)
@@ -32,6 +33,7 @@
 
 #include "fonts/face.h"
 #include "fonts/font.h"
+#include "fw/splash.h"
 #include "fw/testcard.h"
 #include "gfx/gfx.h"
 #include "hal/png.h"
@@ -190,6 +192,24 @@ static int check_text(const struct image *im, uint32_t colour, const char *text)
 	printf("'%s' in %06x is not on screen (closest row: %ld pixels differ)\n", text, colour,
 	       best);
 	return 1;
+}
+
+/* The splash as fw/splash.c draws it for this screen's size, pixel for pixel. */
+static int check_splash(const struct image *im, const char *line)
+{
+	struct surface r = {malloc(sizeof(uint32_t) * (size_t)im->w * (size_t)im->h), im->w, im->h,
+	                    im->w};
+	long diff = 0, black = 0;
+
+	splash_draw(&r, SPLASH_TITLE, line);
+	for (long i = 0; i < (long)im->w * im->h; i++) {
+		diff += (r.px[i] & 0xffffff) != im->px[i];
+		black += im->px[i] == 0;
+	}
+	free(r.px);
+	printf("splash '%s': %ld of %d pixels differ (%ld black)\n", line, diff, im->w * im->h,
+	       black);
+	return diff == 0 ? 0 : 1;
 }
 
 /* Goertzel power of frequency hz over n samples of channel ch. */
@@ -504,6 +524,8 @@ int main(int argc, char **argv)
 					      : check_pixel(&im, atoi(argv[3]), atoi(argv[4]),
 							    (uint32_t)strtoul(argv[5], NULL, 16),
 							    atoi(argv[6]));
+	if (argc == 4 && !strcmp(argv[1], "splash"))
+		return read_ppm(argv[2], &im) ? 2 : check_splash(&im, argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "wavfix"))
 		return wavfix(argv[2]);
 	if (argc == 6 && !strcmp(argv[1], "mkwav"))
@@ -521,6 +543,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: check card PPM NAME | mark PPM X Y TOL | nomark PPM | tone WAV CH HZ [DBFS]\n"
 			"       | png PPM PNG | wavfix WAV | text PPM COLOUR TEXT\n"
 			"       | pixel PPM X Y RRGGBB TOL | mkwav WAV SECONDS HZ DBFS\n"
-			"       | find PPM X Y W H RRGGBB TEXT | trace WAV CH FROM TO LO HI\n");
+			"       | find PPM X Y W H RRGGBB TEXT | trace WAV CH FROM TO LO HI\n"
+			"       | splash PPM LINE\n");
 	return 2;
 }
