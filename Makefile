@@ -8,6 +8,7 @@
 #
 # Start reading at fw/main.c.
 
+.DEFAULT_GOAL := all
 CROSS_COMPILE ?=
 CC := $(CROSS_COMPILE)gcc
 TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
