@@ -75,7 +75,8 @@ while [ $k -le "$cuts" ]; do
 	sign "$build/slipmat" "$rel/cut-$k.release" "1.$k.0"
 	k=$((k + 1))
 done
-size=$((48 + 2 * cuts))
+# room for every cut's release (each a signed copy of the binary) and more
+size=$((48 + cuts * ($(stat -c %s "$build/slipmat") / 1048576 + 1)))
 rm -f "$out/disk.img"
 mke2fs -q -F -t ext4 -d "$out/disk" "$out/disk.img" "${size}M" >"$out/mke2fs.log" 2>&1 || { nok "make the ext4 image"; exit 1; }
 disk=$(realpath "$out/disk.img")
