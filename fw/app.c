@@ -393,6 +393,23 @@ static int load_command(const char *arg, struct ctl_reply *r)
 		ctl_printf(r, "no track loader (see the log)");
 		return -1;
 	}
+	/* a file that cannot be opened costs the deck nothing: it keeps its track */
+	{
+		int fd = open(arg + 2, O_RDONLY | O_CLOEXEC);
+		const char *name = strrchr(arg + 2, '/');
+
+		if (fd < 0) {
+			int err = errno;
+
+			ctl_printf(r, "cannot load %s: %s\n", arg + 2, strerror(err));
+			log_warn("load: deck %c: %s: %s; the deck keeps its track", 'A' + deck, arg + 2,
+				 strerror(err));
+			notify("Deck %c cannot load %.80s: %s", 'A' + deck, name ? name + 1 : arg + 2,
+			       strerror(err));
+			return -1;
+		}
+		close(fd);
+	}
 	load_begin(deck, arg + 2);
 	ctl_printf(r, "loading %s into deck %c\n", load_path, 'A' + deck);
 	return 0;

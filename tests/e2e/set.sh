@@ -8,13 +8,16 @@
 #   tests/e2e/set.sh ARCH SLIPMAT CHECK [DEMO_DIR]
 #
 # Every action is a touch on the screens (QMP usb-tablet events at the
-# places `slipmat screens` lists); the console is only read. Checked from
+# places `slipmat screens` lists); the console only reads, kills the
+# player for the crash and asks for a file that is gone. Checked from
 # the screendumps (titles, lit buttons, the browser's rows) and from the
 # recording of QEMU's usb-audio (split cue: master left, cue right). The
 # generated tracks carry a quiet rising pilot tone (tools/gen/demo.c
 # --pilot), a different one per track: which pilot the master carries says
 # which deck is on it, and the pilot falling back says the deck jumped (a
-# hot cue) or looped.
+# hot cue) or looped. At the end the stick is pulled out (a banner, the
+# decks play on) and a load of a file that is gone is refused on screen
+# with the deck's track kept.
 #
 # With DEMO_DIR (`make run`, headless), the same set is the demo: tracks
 # without pilots, no checks, and the folder gets a screenshot of both
@@ -285,6 +288,16 @@ if [ -z "$demo" ]; then
 	mark pulled
 	wait_guest 3
 	mark pulled_after
+
+	# 8. A file that is not there (its stick is out): a banner says so,
+	# and deck A keeps its track, playing.
+	o=$(wc -c <"$log")
+	$E serial "$run/serial.sock" "slipmat load A '/run/slipmat/usb/sda/01 Night Drive.wav'" >/dev/null
+	$E wait -o "$o" "$log" 'the deck keeps its track' 60 >/dev/null
+	expect "$arch: a file that cannot be read: the banner says so" \
+		drawn status-bar "Deck A cannot load 01 Night Drive.wav: No such file or directory" ffffff
+	expect "$arch: and deck A keeps its track" drawn track-info-a "Night Drive"
+	expect "$arch: playing" lit play-a $GREEN
 fi
 
 $E quit "$run/qmp.sock" >/dev/null 2>&1
