@@ -121,10 +121,7 @@ lit() {
 }
 # drawn NAME TEXT [RRGGBB]: TEXT is drawn inside the control, in the
 # labels' colour or the one given.
-drawn() {
-	set -- $(at "$1") "$2" "${3:-dce1e6}"
-	retry 30 seen "$1" find "$2" "$3" "$4" "$5" "$7" "$6"
-}
+drawn() { drawn_in "$(at "$1")" "$2" "${3:-}"; }
 # mark NAME: where the recording is now (bytes of audio.wav).
 mark() { eval "at_$1=$(wc -c <"$run/audio.wav")"; }
 # wait_guest SECONDS: let that much of the box's own time pass.
@@ -147,10 +144,11 @@ shot() {
 }
 
 GREEN=22c55e AMBER=f59e0b BLUE=3b82f6
-# drawn_in "D X Y W H" TEXT: TEXT is drawn inside that rectangle of head D.
+# drawn_in "D X Y W H" TEXT [RRGGBB]: TEXT is drawn inside that rectangle
+# of head D, in the labels' colour or the one given.
 drawn_in() {
-	set -- $1 "$2"
-	retry 30 seen "$1" find "$2" "$3" "$4" "$5" dce1e6 "$6"
+	set -- $1 "$2" "${3:-dce1e6}"
+	retry 30 seen "$1" find "$2" "$3" "$4" "$5" "$7" "$6"
 }
 # browsed: what the library browser shows, as `slipmat browser` says it.
 browsed() { browse=$(ask "slipmat browser; echo BROW''SED" 'BROWSED'); }
@@ -327,10 +325,10 @@ level() {
 	"$check" trace "$out/mix.wav" "$1" "$2" "$3" $4 | awk '{ print $3 }' | sort -n |
 		awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : -200 }'
 }
+# judge CONDITION SAID: one check, CONDITION an awk expression.
+judge() { if awk "BEGIN { exit !($1) }"; then ok "$arch: $2"; else nok "$arch: $2"; fi; }
 # holds DESC LEVEL OP DB
-holds() {
-	if awk "BEGIN { exit !($2 $3 $4) }"; then ok "$arch: $1 ($2 dBFS)"; else nok "$arch: $1 ($2 dBFS, want $3 $4)"; fi
-}
+holds() { judge "$2 $3 $4" "$1 ($2 dBFS, want $3 $4)"; }
 holds "the master carries deck A while it plays alone" \
 	"$(level 1 $((at_a_plays + s / 2)) "$at_b_cued" "$A_BAND")" ">" -40
 holds "the headphones carry deck B while it is cued" \
@@ -345,31 +343,24 @@ holds "deck A is gone from the master" \
 # B's pilot where the hot cue was set, just before it was hit, and after.
 hz() { "$check" trace "$out/mix.wav" 1 "$1" $(($1 + s / 2)) $B_BAND | awk '{ s += $2 } END { printf "%.1f", s / NR }'; }
 f_set=$(hz $((at_cue_set + s / 4))) f_before=$(hz $((at_cue_hit - s / 2))) f_hit=$(hz $((at_cue_hit + s / 4)))
-if awk "BEGIN { exit !($f_before - $f_hit > 8 && ($f_hit - $f_set) ^ 2 < 9) }"; then
-	ok "$arch: the hot cue takes deck B back: pilot $f_set Hz at the set, $f_before Hz before the hit, $f_hit Hz after"
-else
-	nok "$arch: the hot cue takes deck B back: pilot $f_set Hz at the set, $f_before Hz before the hit, $f_hit Hz after"
-fi
+judge "$f_before - $f_hit > 8 && ($f_hit - $f_set) ^ 2 < 9" \
+	"the hot cue takes deck B back: pilot $f_set Hz at the set, $f_before Hz before the hit, $f_hit Hz after"
 # falls FROM TO: how often B's pilot falls back by more than 5 Hz.
 falls() {
 	"$check" trace "$out/mix.wav" 1 "$1" "$2" $B_BAND |
 		awk 'NR > 1 && $2 < prev - 5 { n++ } { prev = $2 } END { print n + 0 }'
 }
 n_loop=$(falls $((at_loop_on + s / 4)) "$at_loop_off") n_after=$(falls $((at_loop_off + s / 2)) "$at_end")
-said="the loop repeats ($n_loop times in $(((at_loop_off - at_loop_on) / s)) s) and plays on once left ($n_after falls)"
-if [ "$n_loop" -ge 2 ] && [ "$n_after" -eq 0 ]; then ok "$arch: $said"; else nok "$arch: $said"; fi
+judge "$n_loop >= 2 && $n_after == 0" \
+	"the loop repeats ($n_loop times in $(((at_loop_off - at_loop_on) / s)) s) and plays on once left ($n_after falls)"
 # After the crash: B's place in its track just before it, from its pilot
 # (its speed was A's tempo over its own), against where the new player
 # put it back; the heartbeat is once a second, so up to a second earlier.
 f_crash=$(hz $((at_crash - s / 2)))
 p_crash=$(awk "BEGIN { printf \"%.2f\", ($f_crash / ($bpm_a / $bpm_b) - 3200) / 8 }")
 p_back=$(sed -n 's/.*deck B resumed at \([0-9.]*\) s.*/\1/p' "$out/serial.log" | tail -1)
-said="deck B is back where it was: at $p_crash s of its track when the player died, resumed at ${p_back:-?} s"
-if [ -n "$p_back" ] && awk "BEGIN { d = $p_crash - $p_back; exit !(d > -0.5 && d < 2) }"; then
-	ok "$arch: $said"
-else
-	nok "$arch: $said"
-fi
+judge "$p_crash - ${p_back:-1e9} > -0.5 && $p_crash - ${p_back:-1e9} < 2" \
+	"deck B is back where it was: at $p_crash s of its track when the player died, resumed at ${p_back:-?} s"
 holds "deck B plays on the master again after the restart" \
 	"$(level 1 "$at_resumed" "$at_after" "$B_BAND")" ">" -40
 holds "deck B plays on from memory once the stick is out" \
