@@ -68,8 +68,8 @@ void analyze_stop(struct analyze *a)
 }
 
 /*
- * One step of the finish (Pre: every frame read). Each runs in a slice of
- * its own, the longest (tempo_finish) never behind reading or another.
+ * One step of the finish (Pre: every frame read), a slice each, never
+ * behind reading: the tempo's steps (tempo_finish_step), key, loudness.
  */
 /* The auto-gain that takes a track of lufs to the target, within the limit. */
 static double gain_for(const struct analyze *a, double lufs)
